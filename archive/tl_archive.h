@@ -1,0 +1,76 @@
+/* tl_archive.h - the library on disk: one archival package per document, a
+ * SQLite catalog of documents and pages, and the search index beside them.
+ *
+ * Layout of a library LIB:
+ *   LIB/tulieu.db           the catalog (SQLite)
+ *   LIB/index/              the Xapian database (index/ module)
+ *   LIB/objects/<id>/       one package per document:
+ *       document.json       the document as the JSON export shows it
+ *       originals/NNNN-<name>  the scanned files, byte-identical
+ *       pages/NNNN.txt      page text;  pages/NNNN.json the page record
+ *       pages/NNNN.hocr     hOCR
+ *       manifest-sha256.txt SHA-256 of every file above
+ *   LIB/staging/            packages being written; never read as filed
+ *
+ * A package is written whole in staging/, fsync'ed, renamed into objects/,
+ * and only then recorded in the catalog in one transaction, so a crash leaves
+ * either nothing or a whole package.
+ */
+#ifndef TL_ARCHIVE_H
+#define TL_ARCHIVE_H
+
+#include "tl_core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tl_archive tl_archive_t;
+
+/* Creates an empty library at @path (the folder may exist but must be
+ * empty).  On failure writes the reason into @err. */
+tl_status_t tl_archive_create(const char *path, char *err, size_t errsize);
+
+/* Opens the library at @path.  Packages left half-written by a crash are
+ * removed from staging/, and a package renamed in but never catalogued is
+ * taken back out, so the library is what the catalog says.  Free with
+ * tl_archive_free(). */
+tl_status_t tl_archive_open(const char *path, tl_archive_t **out, char *err, size_t errsize);
+void tl_archive_free(tl_archive_t *a);
+const char *tl_archive_errmsg(const tl_archive_t *a);
+
+/* The folder of the search index; owned by @a. */
+const char *tl_archive_index_path(const tl_archive_t *a);
+
+/* Nonzero when page @source_page of a file with checksum @sha256 is filed.
+ * When @doc_id is not NULL, *@doc_id gets a malloc'ed copy of its document's
+ * id (caller frees) and *@source the source path it was filed from. */
+int tl_archive_has_page(tl_archive_t *a, const char *sha256, int source_page,
+                        char **doc_id, char **source);
+
+/* Files @doc: sets doc->id when NULL (derived from its first page, so the
+ * same pages always get the same id), writes its package and records it in
+ * the catalog.  TL_ERR_EXISTS when a document with that id is filed. */
+tl_status_t tl_archive_file_doc(tl_archive_t *a, tl_doc_t *doc);
+
+/* Sets *@ids to a malloc'ed array of the *@n filed document ids in filing
+ * order; free with tl_archive_ids_free(). */
+tl_status_t tl_archive_list_docs(tl_archive_t *a, char ***ids, size_t *n);
+/* Same, for the documents filed but not yet in the index. */
+tl_status_t tl_archive_list_unindexed(tl_archive_t *a, char ***ids, size_t *n);
+void tl_archive_ids_free(char **ids, size_t n);
+
+/* Records that document @id is in the index. */
+tl_status_t tl_archive_mark_indexed(tl_archive_t *a, const char *id);
+
+/* Sets *@json to the stored document.json of @id (caller frees). */
+tl_status_t tl_archive_doc_json(tl_archive_t *a, const char *id, char **json);
+
+/* Loads document @id back into the model (pages with source, text and
+ * checksum; words are not loaded).  Caller frees with tl_doc_free(). */
+tl_status_t tl_archive_load_doc(tl_archive_t *a, const char *id, tl_doc_t **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TL_ARCHIVE_H */
