@@ -1,2 +1,800 @@
-/* stub */
+/* library.c - the library on disk: packages written in staging and renamed
+ * in whole, and the SQLite catalog that lists what is filed. */
 #include "config.h"
+#include "tl_archive.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CATALOG "tulieu.db"
+#define SCHEMA_VERSION "1"
+
+struct tl_archive {
+    char *path;
+    char *index_path;
+    sqlite3 *db;
+    char errmsg[512];
+};
+
+static const char *const schema =
+    "PRAGMA journal_mode=WAL;"
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS documents("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, class TEXT, title TEXT,"
+    "  box TEXT, n_pages INTEGER NOT NULL, filed_at TEXT NOT NULL,"
+    "  indexed INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS pages("
+    "  doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  page_no INTEGER NOT NULL, source TEXT NOT NULL, source_page INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL, PRIMARY KEY(doc_id, page_no));"
+    "CREATE INDEX IF NOT EXISTS pages_by_sha ON pages(sha256, source_page);"
+    "CREATE TABLE IF NOT EXISTS events("
+    "  id INTEGER PRIMARY KEY, doc_id TEXT, what TEXT NOT NULL, at TEXT NOT NULL,"
+    "  agent TEXT NOT NULL, detail TEXT);";
+
+static void
+now_iso(char buf[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static tl_status_t
+db_fail(tl_archive_t *a, const char *what)
+{
+    tl_errbuf_set(a->errmsg, sizeof a->errmsg, "%s/%s: %s: %s", a->path, CATALOG, what,
+                  a->db ? sqlite3_errmsg(a->db) : "no catalog");
+    return TL_ERR_DB;
+}
+
+static tl_status_t
+io_fail(tl_archive_t *a, const char *what, const char *path)
+{
+    tl_errbuf_set(a->errmsg, sizeof a->errmsg, "%s: %s: %s", path, what, strerror(errno));
+    return TL_ERR_IO;
+}
+
+const char *
+tl_archive_errmsg(const tl_archive_t *a)
+{
+    return a ? a->errmsg : "no library";
+}
+
+const char *
+tl_archive_index_path(const tl_archive_t *a)
+{
+    return a ? a->index_path : NULL;
+}
+
+static int
+dir_is_empty(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    int empty = 1;
+
+    if (!d)
+        return errno == ENOENT;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            empty = 0;
+            break;
+        }
+    closedir(d);
+    return empty;
+}
+
+tl_status_t
+tl_archive_create(const char *path, char *err, size_t errsize)
+{
+    static const char *const subdirs[] = {"objects", "staging", "index"};
+    char *p = NULL;
+    sqlite3 *db = NULL;
+    size_t i;
+    char at[32], *sql;
+    tl_status_t st = TL_OK;
+
+    if (!path || !*path) {
+        tl_errbuf_set(err, errsize, "no library path given");
+        return TL_ERR_ARG;
+    }
+    if (!dir_is_empty(path)) {
+        tl_errbuf_set(err, errsize, "%s: exists and is not empty; a library is made in a "
+                      "new or empty folder", path);
+        return TL_ERR_EXISTS;
+    }
+    if (tl_mkdir_p(path, 0755) != TL_OK) {
+        tl_errbuf_set(err, errsize, "%s: cannot create folder: %s", path, strerror(errno));
+        return TL_ERR_IO;
+    }
+    for (i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
+        p = tl_path_join(path, subdirs[i]);
+        if (!p || tl_mkdir_p(p, 0755) != TL_OK) {
+            tl_errbuf_set(err, errsize, "%s: cannot create folder", p ? p : path);
+            free(p);
+            return TL_ERR_IO;
+        }
+        free(p);
+    }
+    p = tl_path_join(path, CATALOG);
+    if (!p)
+        return TL_ERR_NOMEM;
+    now_iso(at);
+    sql = sqlite3_mprintf("%s INSERT INTO meta VALUES('schema', '%q');"
+                          "INSERT INTO meta VALUES('created', '%q');"
+                          "INSERT INTO meta VALUES('tool', 'tulieu %q');",
+                          schema, SCHEMA_VERSION, at, PACKAGE_VERSION);
+    if (!sql || sqlite3_open(p, &db) != SQLITE_OK ||
+        sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        tl_errbuf_set(err, errsize, "%s: cannot create the catalog: %s", p,
+                      db ? sqlite3_errmsg(db) : "out of memory");
+        st = TL_ERR_DB;
+    }
+    sqlite3_free(sql);
+    sqlite3_close(db);
+    free(p);
+    return st;
+}
+
+/* Whether document @id is in the catalog. */
+static int
+doc_is_catalogued(tl_archive_t *a, const char *id)
+{
+    sqlite3_stmt *s;
+    int found = 0;
+
+    if (sqlite3_prepare_v2(a->db, "SELECT 1 FROM documents WHERE id = ?", -1, &s, NULL) !=
+        SQLITE_OK)
+        return 1; /* when unsure, keep the package */
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+    found = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    return found;
+}
+
+/* After a crash: staging holds only unfinished packages, and objects/ may
+ * hold a package renamed in whose catalog transaction never committed.  Both
+ * are removed, so the library is exactly what the catalog lists and the
+ * pages are filed again on the next run. */
+static tl_status_t
+recover(tl_archive_t *a)
+{
+    char *staging = tl_path_join(a->path, "staging");
+    char *objects = tl_path_join(a->path, "objects");
+    DIR *d;
+    struct dirent *e;
+    tl_status_t st = TL_OK;
+
+    if (!staging || !objects) {
+        free(staging);
+        free(objects);
+        return TL_ERR_NOMEM;
+    }
+    if (tl_remove_tree(staging) != TL_OK || tl_mkdir_p(staging, 0755) != TL_OK)
+        st = io_fail(a, "cannot clear the staging folder", staging);
+    d = st == TL_OK ? opendir(objects) : NULL;
+    while (d && (e = readdir(d)) != NULL) {
+        char *pkg;
+        if (e->d_name[0] == '.' || doc_is_catalogued(a, e->d_name))
+            continue;
+        pkg = tl_path_join(objects, e->d_name);
+        if (pkg && tl_remove_tree(pkg) != TL_OK)
+            st = io_fail(a, "cannot remove an uncatalogued package", pkg);
+        free(pkg);
+    }
+    if (d)
+        closedir(d);
+    free(staging);
+    free(objects);
+    return st;
+}
+
+tl_status_t
+tl_archive_open(const char *path, tl_archive_t **out, char *err, size_t errsize)
+{
+    tl_archive_t *a;
+    char *dbpath;
+    struct stat sb;
+    tl_status_t st;
+
+    if (out)
+        *out = NULL;
+    if (!path || !out) {
+        tl_errbuf_set(err, errsize, "no library path given");
+        return TL_ERR_ARG;
+    }
+    dbpath = tl_path_join(path, CATALOG);
+    if (!dbpath)
+        return TL_ERR_NOMEM;
+    if (stat(dbpath, &sb) < 0) {
+        tl_errbuf_set(err, errsize, "%s: not a tulieu library (no %s; make one with "
+                      "'tulieu init %s')", path, CATALOG, path);
+        free(dbpath);
+        return TL_ERR_NOTFOUND;
+    }
+    a = calloc(1, sizeof *a);
+    if (!a || !(a->path = strdup(path)) || !(a->index_path = tl_path_join(path, "index"))) {
+        free(dbpath);
+        tl_archive_free(a);
+        return TL_ERR_NOMEM;
+    }
+    if (sqlite3_open_v2(dbpath, &a->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+        sqlite3_exec(a->db, "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;", NULL, NULL,
+                     NULL) != SQLITE_OK ||
+        sqlite3_exec(a->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+        tl_errbuf_set(err, errsize, "%s: cannot open the catalog: %s", dbpath,
+                      a->db ? sqlite3_errmsg(a->db) : "out of memory");
+        free(dbpath);
+        tl_archive_free(a);
+        return TL_ERR_DB;
+    }
+    free(dbpath);
+    st = recover(a);
+    if (st != TL_OK) {
+        tl_errbuf_set(err, errsize, "%s", a->errmsg);
+        tl_archive_free(a);
+        return st;
+    }
+    *out = a;
+    return TL_OK;
+}
+
+void
+tl_archive_free(tl_archive_t *a)
+{
+    if (!a)
+        return;
+    sqlite3_close(a->db);
+    free(a->path);
+    free(a->index_path);
+    free(a);
+}
+
+int
+tl_archive_has_page(tl_archive_t *a, const char *sha256, int source_page, char **doc_id,
+                    char **source)
+{
+    sqlite3_stmt *s;
+    int found = 0;
+
+    if (doc_id)
+        *doc_id = NULL;
+    if (source)
+        *source = NULL;
+    if (!a || !sha256)
+        return 0;
+    if (sqlite3_prepare_v2(a->db,
+                           "SELECT doc_id, source FROM pages WHERE sha256 = ? AND "
+                           "source_page = ? LIMIT 1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(s, 1, sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, source_page);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        found = 1;
+        if (doc_id)
+            *doc_id = strdup((const char *)sqlite3_column_text(s, 0));
+        if (source)
+            *source = strdup((const char *)sqlite3_column_text(s, 1));
+    }
+    sqlite3_finalize(s);
+    return found;
+}
+
+/* ---- writing a package ------------------------------------------------------ */
+
+typedef struct {
+    tl_buf_t manifest;   /* "sha256  relative/path\n" lines */
+    char *root;          /* staging folder of the package */
+} pkg_t;
+
+static tl_status_t
+pkg_write(tl_archive_t *a, pkg_t *pkg, const char *rel, const char *data, size_t len)
+{
+    char *path = tl_path_join(pkg->root, rel);
+    char hex[TL_SHA256_HEX];
+    tl_status_t st;
+
+    if (!path)
+        return TL_ERR_NOMEM;
+    st = tl_file_write_atomic(path, data, len);
+    if (st != TL_OK)
+        io_fail(a, "cannot write", path);
+    else {
+        tl_sha256_buf(data, len, hex);
+        tl_buf_addf(&pkg->manifest, "%s  %s\n", hex, rel);
+    }
+    free(path);
+    return st;
+}
+
+static tl_status_t
+pkg_copy(tl_archive_t *a, pkg_t *pkg, const char *rel, const char *src, const char *sha)
+{
+    char *path = tl_path_join(pkg->root, rel);
+    char hex[TL_SHA256_HEX];
+    tl_status_t st;
+
+    if (!path)
+        return TL_ERR_NOMEM;
+    st = tl_file_copy(src, path);
+    if (st != TL_OK) {
+        io_fail(a, "cannot copy the original", src);
+    } else if (tl_sha256_file(path, hex) != TL_OK || strcmp(hex, sha) != 0) {
+        /* The file changed between reading and filing: refuse, never guess. */
+        tl_errbuf_set(a->errmsg, sizeof a->errmsg,
+                      "%s: changed while being filed (checksum differs)", src);
+        st = TL_ERR_CORRUPT;
+    } else {
+        tl_buf_addf(&pkg->manifest, "%s  %s\n", hex, rel);
+    }
+    free(path);
+    return st;
+}
+
+static const char *
+base_of(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static tl_status_t
+write_package(tl_archive_t *a, tl_doc_t *doc, pkg_t *pkg, char ***orig_names)
+{
+    char rel[1024], *json;
+    size_t i, j, n_orig = 0;
+    tl_status_t st;
+    static const char *const dirs[] = {"originals", "pages"};
+
+    for (i = 0; i < 2; i++) {
+        char *d = tl_path_join(pkg->root, dirs[i]);
+        if (!d || tl_mkdir_p(d, 0755) != TL_OK) {
+            free(d);
+            return io_fail(a, "cannot create", pkg->root);
+        }
+        free(d);
+    }
+    *orig_names = calloc(doc->n_pages + 1, sizeof(char *));
+    if (!*orig_names)
+        return TL_ERR_NOMEM;
+    for (i = 0; i < doc->n_pages; i++) {
+        tl_page_t *p = doc->pages[i];
+        char *pj;
+
+        /* Each original file once, even when it holds several pages. */
+        for (j = 0; j < i; j++)
+            if (!strcmp(doc->pages[j]->sha256, p->sha256) &&
+                !strcmp(doc->pages[j]->source, p->source))
+                break;
+        if (j == i) {
+            snprintf(rel, sizeof rel, "originals/%04zu-%s", ++n_orig, base_of(p->source));
+            st = pkg_copy(a, pkg, rel, p->abs_path, p->sha256);
+            if (st != TL_OK)
+                return st;
+            (*orig_names)[i] = strdup(rel + strlen("originals/"));
+        } else {
+            (*orig_names)[i] = strdup((*orig_names)[j]);
+        }
+        if (!(*orig_names)[i])
+            return TL_ERR_NOMEM;
+        snprintf(rel, sizeof rel, "pages/%04zu.txt", i + 1);
+        st = pkg_write(a, pkg, rel, p->text ? p->text : "", p->text ? strlen(p->text) : 0);
+        if (st == TL_OK && p->hocr) {
+            snprintf(rel, sizeof rel, "pages/%04zu.hocr", i + 1);
+            st = pkg_write(a, pkg, rel, p->hocr, strlen(p->hocr));
+        }
+        if (st != TL_OK)
+            return st;
+        pj = tl_page_to_json(p);
+        if (!pj)
+            return TL_ERR_NOMEM;
+        snprintf(rel, sizeof rel, "pages/%04zu.json", i + 1);
+        st = pkg_write(a, pkg, rel, pj, strlen(pj));
+        free(pj);
+        if (st != TL_OK)
+            return st;
+    }
+    json = tl_doc_to_json(doc, 1);
+    if (!json)
+        return TL_ERR_NOMEM;
+    st = pkg_write(a, pkg, "document.json", json, strlen(json));
+    free(json);
+    if (st != TL_OK)
+        return st;
+    if (pkg->manifest.failed)
+        return TL_ERR_NOMEM;
+    {
+        /* The manifest covers every file above; it is not listed in itself. */
+        char *path = tl_path_join(pkg->root, "manifest-sha256.txt");
+        if (!path)
+            return TL_ERR_NOMEM;
+        st = tl_file_write_atomic(path, pkg->manifest.data, pkg->manifest.len);
+        if (st != TL_OK)
+            io_fail(a, "cannot write", path);
+        free(path);
+    }
+    if (st == TL_OK) {
+        for (i = 0; i < 2 && st == TL_OK; i++) {
+            char *d = tl_path_join(pkg->root, dirs[i]);
+            st = d ? tl_fsync_dir(d) : TL_ERR_NOMEM;
+            free(d);
+        }
+        if (st == TL_OK)
+            st = tl_fsync_dir(pkg->root);
+    }
+    return st;
+}
+
+/* The same pages always make the same id: a re-run after a crash files the
+ * document under the id it would have had. */
+static char *
+make_doc_id(const tl_doc_t *doc)
+{
+    char key[TL_SHA256_HEX + 16], hex[TL_SHA256_HEX];
+
+    snprintf(key, sizeof key, "%s#%d", doc->pages[0]->sha256, doc->pages[0]->source_page);
+    tl_sha256_buf(key, strlen(key), hex);
+    hex[12] = '\0';
+    return strdup(hex);
+}
+
+static tl_status_t
+catalog_doc(tl_archive_t *a, const tl_doc_t *doc)
+{
+    sqlite3_stmt *s = NULL;
+    char at[32];
+    size_t i;
+    int ok = 1;
+
+    now_iso(at);
+    if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return db_fail(a, "cannot begin a transaction");
+    ok = sqlite3_prepare_v2(a->db,
+                            "INSERT INTO documents(id, seq, class, title, box, n_pages, "
+                            "filed_at) VALUES(?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM "
+                            "documents), ?, ?, ?, ?, ?)",
+                            -1, &s, NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_text(s, 1, doc->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, doc->cls ? doc->cls : "khac", -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, doc->dc.title, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, doc->box, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 5, (sqlite3_int64)doc->n_pages);
+        sqlite3_bind_text(s, 6, at, -1, SQLITE_STATIC);
+        ok = sqlite3_step(s) == SQLITE_DONE;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (ok)
+        ok = sqlite3_prepare_v2(a->db, "INSERT INTO pages VALUES(?, ?, ?, ?, ?)", -1, &s,
+                                NULL) == SQLITE_OK;
+    for (i = 0; ok && i < doc->n_pages; i++) {
+        const tl_page_t *p = doc->pages[i];
+        sqlite3_reset(s);
+        sqlite3_bind_text(s, 1, doc->id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)(i + 1));
+        sqlite3_bind_text(s, 3, p->source, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 4, p->source_page);
+        sqlite3_bind_text(s, 5, p->sha256, -1, SQLITE_STATIC);
+        ok = sqlite3_step(s) == SQLITE_DONE;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (ok)
+        ok = sqlite3_prepare_v2(a->db,
+                                "INSERT INTO events(doc_id, what, at, agent, detail) "
+                                "VALUES(?, 'ingested', ?, ?, ?)",
+                                -1, &s, NULL) == SQLITE_OK;
+    if (ok) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "%zu pages", doc->n_pages);
+        sqlite3_bind_text(s, 1, doc->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, at, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, "tulieu " PACKAGE_VERSION, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, detail, -1, SQLITE_TRANSIENT);
+        ok = sqlite3_step(s) == SQLITE_DONE;
+    }
+    sqlite3_finalize(s);
+    if (!ok || sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        tl_status_t st = db_fail(a, "cannot record the document");
+        sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+        return st;
+    }
+    return TL_OK;
+}
+
+tl_status_t
+tl_archive_file_doc(tl_archive_t *a, tl_doc_t *doc)
+{
+    pkg_t pkg;
+    char **orig_names = NULL, *objects = NULL, *final = NULL, name[64];
+    tl_status_t st;
+    size_t i;
+
+    if (!a || !doc || doc->n_pages == 0)
+        return TL_ERR_ARG;
+    a->errmsg[0] = '\0';
+    if (!doc->id && !(doc->id = make_doc_id(doc)))
+        return TL_ERR_NOMEM;
+    if (doc_is_catalogued(a, doc->id)) {
+        tl_errbuf_set(a->errmsg, sizeof a->errmsg, "document %s is already filed", doc->id);
+        return TL_ERR_EXISTS;
+    }
+    tl_buf_init(&pkg.manifest);
+    snprintf(name, sizeof name, "staging/%s.%ld", doc->id, (long)getpid());
+    pkg.root = tl_path_join(a->path, name);
+    objects = tl_path_join(a->path, "objects");
+    final = objects ? tl_path_join(objects, doc->id) : NULL;
+    if (!pkg.root || !final) {
+        st = TL_ERR_NOMEM;
+        goto out;
+    }
+    tl_remove_tree(pkg.root);
+    if (tl_mkdir_p(pkg.root, 0755) != TL_OK) {
+        st = io_fail(a, "cannot create", pkg.root);
+        goto out;
+    }
+    st = write_package(a, doc, &pkg, &orig_names);
+    if (st != TL_OK)
+        goto out;
+    /* A leftover package under this id was never catalogued (see recover). */
+    tl_remove_tree(final);
+    if (rename(pkg.root, final) < 0) {
+        st = io_fail(a, "cannot move the package into place", final);
+        goto out;
+    }
+    if (tl_fsync_dir(objects) != TL_OK) {
+        st = io_fail(a, "cannot sync", objects);
+        goto out;
+    }
+    st = catalog_doc(a, doc);
+    if (st != TL_OK)
+        tl_remove_tree(final);
+out:
+    if (st != TL_OK && pkg.root)
+        tl_remove_tree(pkg.root);
+    for (i = 0; orig_names && i < doc->n_pages; i++)
+        free(orig_names[i]);
+    free(orig_names);
+    tl_buf_free(&pkg.manifest);
+    free(pkg.root);
+    free(objects);
+    free(final);
+    return st;
+}
+
+/* ---- reading ---------------------------------------------------------------- */
+
+static tl_status_t
+list_ids(tl_archive_t *a, const char *sql, char ***ids, size_t *n)
+{
+    sqlite3_stmt *s;
+    char **v = NULL;
+    size_t cap = 0, k = 0;
+    int rc;
+
+    *ids = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(a->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return db_fail(a, "cannot list documents");
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (k == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            char **nv = realloc(v, nc * sizeof *nv);
+            if (!nv)
+                break;
+            v = nv;
+            cap = nc;
+        }
+        if (!(v[k] = strdup((const char *)sqlite3_column_text(s, 0))))
+            break;
+        k++;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        tl_archive_ids_free(v, k);
+        return rc == SQLITE_ROW ? TL_ERR_NOMEM : db_fail(a, "cannot list documents");
+    }
+    *ids = v;
+    *n = k;
+    return TL_OK;
+}
+
+tl_status_t
+tl_archive_list_docs(tl_archive_t *a, char ***ids, size_t *n)
+{
+    if (!a || !ids || !n)
+        return TL_ERR_ARG;
+    return list_ids(a, "SELECT id FROM documents ORDER BY seq", ids, n);
+}
+
+tl_status_t
+tl_archive_list_unindexed(tl_archive_t *a, char ***ids, size_t *n)
+{
+    if (!a || !ids || !n)
+        return TL_ERR_ARG;
+    return list_ids(a, "SELECT id FROM documents WHERE indexed = 0 ORDER BY seq", ids, n);
+}
+
+void
+tl_archive_ids_free(char **ids, size_t n)
+{
+    size_t i;
+
+    for (i = 0; ids && i < n; i++)
+        free(ids[i]);
+    free(ids);
+}
+
+tl_status_t
+tl_archive_mark_indexed(tl_archive_t *a, const char *id)
+{
+    sqlite3_stmt *s;
+    int ok;
+
+    if (!a || !id)
+        return TL_ERR_ARG;
+    if (sqlite3_prepare_v2(a->db, "UPDATE documents SET indexed = 1 WHERE id = ?", -1, &s,
+                           NULL) != SQLITE_OK)
+        return db_fail(a, "cannot mark indexed");
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+    ok = sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_finalize(s);
+    return ok ? TL_OK : db_fail(a, "cannot mark indexed");
+}
+
+/* Ids are 12 hex digits; anything else is refused before it becomes a path. */
+static int
+valid_id(const char *id)
+{
+    size_t i;
+
+    for (i = 0; id[i]; i++)
+        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'z') || id[i] == '-'))
+            return 0;
+    return i > 0 && i < 64;
+}
+
+tl_status_t
+tl_archive_doc_json(tl_archive_t *a, const char *id, char **json)
+{
+    char rel[128], *path;
+    unsigned char *data;
+    size_t len;
+    tl_status_t st;
+
+    if (json)
+        *json = NULL;
+    if (!a || !id || !json)
+        return TL_ERR_ARG;
+    if (!valid_id(id) || !doc_is_catalogued(a, id)) {
+        tl_errbuf_set(a->errmsg, sizeof a->errmsg, "no document '%s' in the library", id);
+        return TL_ERR_NOTFOUND;
+    }
+    snprintf(rel, sizeof rel, "objects/%s/document.json", id);
+    path = tl_path_join(a->path, rel);
+    if (!path)
+        return TL_ERR_NOMEM;
+    st = tl_file_read(path, &data, &len);
+    if (st != TL_OK)
+        io_fail(a, "cannot read", path);
+    free(path);
+    if (st == TL_OK)
+        *json = (char *)data;
+    return st;
+}
+
+static tl_status_t
+dc_from_json(json_t *dc, tl_dc_t *out)
+{
+    struct { const char *key; char **field; } map[] = {
+        {"title", &out->title}, {"creator", &out->creator}, {"date", &out->date},
+        {"type", &out->type}, {"identifier", &out->identifier}, {"language", &out->language},
+        {"description", &out->description}, {"publisher", &out->publisher},
+        {"format", &out->format}, {"source", &out->source}, {"rights", &out->rights},
+        {"coverage", &out->coverage},
+    };
+    json_t *subj;
+    size_t i;
+
+    for (i = 0; i < sizeof map / sizeof map[0]; i++) {
+        const char *v = json_string_value(json_object_get(dc, map[i].key));
+        if (v && tl_dc_set(map[i].field, v) != TL_OK)
+            return TL_ERR_NOMEM;
+    }
+    subj = json_object_get(dc, "subject");
+    if (json_is_array(subj) && json_array_size(subj) > 0) {
+        out->subject = calloc(json_array_size(subj), sizeof(char *));
+        if (!out->subject)
+            return TL_ERR_NOMEM;
+        for (i = 0; i < json_array_size(subj); i++) {
+            const char *v = json_string_value(json_array_get(subj, i));
+            if (v && !(out->subject[out->n_subject++] = strdup(v)))
+                return TL_ERR_NOMEM;
+        }
+    }
+    return TL_OK;
+}
+
+tl_status_t
+tl_archive_load_doc(tl_archive_t *a, const char *id, tl_doc_t **out)
+{
+    char *text = NULL;
+    json_t *root, *pages;
+    json_error_t jerr;
+    tl_doc_t *d;
+    tl_status_t st;
+    size_t i;
+    sqlite3_stmt *s = NULL;
+
+    if (out)
+        *out = NULL;
+    if (!a || !id || !out)
+        return TL_ERR_ARG;
+    st = tl_archive_doc_json(a, id, &text);
+    if (st != TL_OK)
+        return st;
+    root = json_loads(text, 0, &jerr);
+    free(text);
+    if (!root) {
+        tl_errbuf_set(a->errmsg, sizeof a->errmsg, "objects/%s/document.json: %s (line %d)",
+                      id, jerr.text, jerr.line);
+        return TL_ERR_CORRUPT;
+    }
+    d = tl_doc_new();
+    st = d ? TL_OK : TL_ERR_NOMEM;
+    if (st == TL_OK && (!(d->id = strdup(id)) ||
+                        !(d->cls = strdup(json_string_value(json_object_get(root, "class"))
+                                              ? json_string_value(json_object_get(root, "class"))
+                                              : "khac"))))
+        st = TL_ERR_NOMEM;
+    if (st == TL_OK)
+        st = dc_from_json(json_object_get(root, "dc"), &d->dc);
+    pages = json_object_get(root, "pages");
+    if (st == TL_OK &&
+        sqlite3_prepare_v2(a->db,
+                           "SELECT sha256 FROM pages WHERE doc_id = ? AND page_no = ?", -1,
+                           &s, NULL) != SQLITE_OK)
+        st = db_fail(a, "cannot read pages");
+    for (i = 0; st == TL_OK && i < json_array_size(pages); i++) {
+        json_t *jp = json_array_get(pages, i);
+        tl_page_t *p = tl_page_new();
+        const char *src = json_string_value(json_object_get(jp, "source"));
+        const char *txt = json_string_value(json_object_get(jp, "text"));
+
+        if (!p || !(p->source = strdup(src ? src : "")) || !(p->text = strdup(txt ? txt : ""))) {
+            tl_page_free(p);
+            st = TL_ERR_NOMEM;
+            break;
+        }
+        p->source_page = (int)json_integer_value(json_object_get(jp, "source_page"));
+        sqlite3_reset(s);
+        sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)(i + 1));
+        if (sqlite3_step(s) == SQLITE_ROW)
+            snprintf(p->sha256, sizeof p->sha256, "%s", sqlite3_column_text(s, 0));
+        st = tl_doc_add_page(d, p);
+        if (st != TL_OK)
+            tl_page_free(p);
+    }
+    sqlite3_finalize(s);
+    json_decref(root);
+    if (st != TL_OK) {
+        tl_doc_free(d);
+        return st;
+    }
+    *out = d;
+    return TL_OK;
+}

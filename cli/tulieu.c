@@ -1,1 +1,88 @@
-int main(void){return 0;}
+/* tulieu.c - the tulieu program: one command per stage of the flow. */
+#include "config.h"
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"init", cmd_init, "create an empty library"},
+    {"ingest", cmd_ingest, "file boxes, folders and files of scans into a library"},
+    {"ocr", cmd_ocr, "recognise image files without a library"},
+    {"search", cmd_search, "search a library"},
+    {"export", cmd_export, "export documents (JSON)"},
+    {"serve", cmd_serve, "serve the web e-library"},
+};
+
+void
+cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("tulieu: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void
+cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("tulieu: warning: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void
+usage(FILE *fp)
+{
+    size_t i;
+
+    fprintf(fp, "Usage: tulieu COMMAND [OPTION]... [ARG]...\n"
+                "Turn boxes of scanned archival paper into a searchable library.\n\n"
+                "Commands:\n");
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(fp, "\nRun 'tulieu COMMAND --help' for a command's options.\n"
+                "Exit status: 0 all done, 1 some input failed (the rest done), "
+                "2 usage or setup error.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    size_t i;
+
+    /* Each worker runs its own Tesseract engine; Tesseract's OpenMP threads
+     * would only fight them for the same cores. */
+    setenv("OMP_THREAD_LIMIT", "1", 0);
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return EXIT_ALL_DONE;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("tulieu %s\n", PACKAGE_VERSION);
+        return EXIT_ALL_DONE;
+    }
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    cli_error("unknown command '%s'", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

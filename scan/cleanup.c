@@ -1,2 +1,213 @@
-/* stub */
+/* cleanup.c - measure a page (ink, contrast, blank or not) and make the image
+ * that is recognised: grey, resampled, straight.  Leptonica does the work. */
 #include "config.h"
+#include "tl_scan.h"
+
+#include <leptonica/allheaders.h>
+#include <math.h>
+#include <stdlib.h>
+
+#define TARGET_DPI 300
+
+/* Below this share of ink in the page's inner area, after specks are gone,
+ * a sheet is a separator.  A page with a single short line of text holds
+ * about ten times more. */
+#define BLANK_INK 0.0008f
+
+/* Returns an 8-bit grey copy of @pix at about 75 dpi for measuring: small
+ * enough to be fast, large enough to see a line of text. */
+static PIX *
+measure_copy(PIX *pix, int dpi)
+{
+    PIX *g = pixConvertTo8(pix, 0), *r;
+    float scale;
+
+    if (!g)
+        return NULL;
+    scale = 75.0f / (float)(dpi > 0 ? dpi : TARGET_DPI);
+    if (scale >= 1.0f)
+        return g;
+    r = pixScaleAreaMap(g, scale, scale);
+    pixDestroy(&g);
+    return r;
+}
+
+/* Grey level below which a pixel of @hist (256 bins) is counted as ink: well
+ * under the paper's own level, so stains and bleed-through stay paper. */
+static void
+grey_levels(NUMA *hist, int *p05, int *p50, int *p95)
+{
+    float total = 0, acc = 0;
+    int i, n = numaGetCount(hist);
+
+    *p05 = 0;
+    *p50 = 128;
+    *p95 = 255;
+    for (i = 0; i < n; i++) {
+        float v;
+        numaGetFValue(hist, i, &v);
+        total += v;
+    }
+    if (total <= 0)
+        return;
+    *p05 = -1;
+    *p50 = -1;
+    for (i = 0; i < n; i++) {
+        float v;
+        numaGetFValue(hist, i, &v);
+        acc += v;
+        if (*p05 < 0 && acc >= 0.05f * total)
+            *p05 = i;
+        if (*p50 < 0 && acc >= 0.50f * total)
+            *p50 = i;
+        if (acc >= 0.95f * total) {
+            *p95 = i;
+            break;
+        }
+    }
+}
+
+tl_status_t
+tl_scan_page_assess(struct Pix *orig, tl_quality_t *q)
+{
+    PIX *small = NULL, *inner = NULL, *bin = NULL, *open = NULL;
+    BOX *box;
+    NUMA *hist;
+    l_int32 w, h, ink = 0;
+    int p05, p50, p95, thresh;
+
+    if (!orig || !q)
+        return TL_ERR_ARG;
+    q->width = pixGetWidth(orig);
+    q->height = pixGetHeight(orig);
+    q->depth = pixGetDepth(orig);
+    q->dpi = pixGetXRes(orig);
+    if (q->dpi > 0 && q->dpi < 200)
+        tl_warn_append(q->warnings, sizeof q->warnings, "below 200 dpi (%d dpi)", q->dpi);
+    else if (q->dpi == 0)
+        tl_warn_append(q->warnings, sizeof q->warnings, "no resolution recorded; 300 dpi assumed");
+
+    small = measure_copy(orig, q->dpi);
+    if (!small)
+        return TL_ERR_NOMEM;
+    w = pixGetWidth(small);
+    h = pixGetHeight(small);
+    /* Leave out the outer 7%: scanner borders, punch holes, staple shadows. */
+    box = boxCreate(w * 7 / 100, h * 7 / 100, w * 86 / 100, h * 86 / 100);
+    inner = pixClipRectangle(small, box, NULL);
+    boxDestroy(&box);
+    if (!inner) {
+        pixDestroy(&small);
+        return TL_ERR_NOMEM;
+    }
+    hist = pixGetGrayHistogram(inner, 1);
+    grey_levels(hist, &p05, &p50, &p95);
+    numaDestroy(&hist);
+    q->contrast = (float)(p95 - p05) / 255.0f;
+    /* Ink is what is much darker than the paper around it. */
+    thresh = p50 - 60;
+    if (thresh > 160)
+        thresh = 160;
+    if (thresh < 20)
+        thresh = 20;
+    bin = pixThresholdToBinary(inner, thresh);
+    /* An opening removes isolated specks and dust but keeps strokes. */
+    open = bin ? pixOpenBrick(NULL, bin, 2, 2) : NULL;
+    if (open)
+        pixCountPixels(open, &ink, NULL);
+    q->ink = (float)ink / (float)(pixGetWidth(inner) * pixGetHeight(inner));
+    q->blank = q->ink < BLANK_INK;
+    pixDestroy(&open);
+    pixDestroy(&bin);
+    pixDestroy(&inner);
+    pixDestroy(&small);
+    if (!q->blank && q->contrast < 0.25f)
+        tl_warn_append(q->warnings, sizeof q->warnings, "low contrast (%.2f)", q->contrast);
+    return TL_OK;
+}
+
+tl_status_t
+tl_scan_page_clean(struct Pix *orig, tl_quality_t *q, struct Pix **out, int *dpi_out)
+{
+    PIX *g;
+    int dpi;
+
+    if (out)
+        *out = NULL;
+    if (!orig || !q || !out)
+        return TL_ERR_ARG;
+    dpi = pixGetXRes(orig);
+    if (dpi <= 0)
+        dpi = TARGET_DPI;
+    g = pixConvertTo8(orig, 0);
+    if (!g)
+        return TL_ERR_NOMEM;
+    /* Tesseract reads best near 300 dpi; lower scans are scaled up. */
+    if (dpi < TARGET_DPI - 20) {
+        float s = (float)TARGET_DPI / (float)dpi;
+        PIX *u = pixScaleGrayLI(g, s, s);
+        pixDestroy(&g);
+        if (!u)
+            return TL_ERR_NOMEM;
+        g = u;
+        dpi = TARGET_DPI;
+    }
+    pixSetResolution(g, dpi, dpi);
+    if (tl_scan_page_deskew(&g, q) != TL_OK) {
+        pixDestroy(&g);
+        return TL_ERR_NOMEM;
+    }
+    if (dpi_out)
+        *dpi_out = dpi;
+    *out = g;
+    return TL_OK;
+}
+
+tl_status_t
+tl_scan_page_deskew(struct Pix **pix, tl_quality_t *q)
+{
+    PIX *b, *r;
+    l_float32 angle = 0, conf = 0;
+    l_int32 xres, yres;
+
+    if (!pix || !*pix || !q)
+        return TL_ERR_ARG;
+    b = pixConvertTo1(*pix, 160);
+    if (!b)
+        return TL_ERR_NOMEM;
+    if (pixFindSkew(b, &angle, &conf) != 0)
+        conf = 0;
+    pixDestroy(&b);
+    /* Leptonica's confidence is the peak's sharpness; under ~3 it is a guess. */
+    if (conf < 3.0f || fabsf(angle) < 0.05f)
+        return TL_OK;
+    pixGetResolution(*pix, &xres, &yres);
+    r = pixRotate(*pix, angle * (float)M_PI / 180.0f, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE,
+                  0, 0);
+    if (!r)
+        return TL_ERR_NOMEM;
+    pixSetResolution(r, xres, yres);
+    pixDestroy(pix);
+    *pix = r;
+    q->skew += angle;
+    return TL_OK;
+}
+
+tl_status_t
+tl_scan_page_rotate(struct Pix **pix, int degrees)
+{
+    PIX *r;
+    int quads;
+
+    if (!pix || !*pix || degrees % 90 != 0)
+        return TL_ERR_ARG;
+    quads = ((degrees / 90) % 4 + 4) % 4;
+    if (quads == 0)
+        return TL_OK;
+    r = pixRotateOrth(*pix, quads);
+    if (!r)
+        return TL_ERR_NOMEM;
+    pixDestroy(pix);
+    *pix = r;
+    return TL_OK;
+}

@@ -69,9 +69,15 @@ void tl_scan_image_free(tl_scan_image_t *img);
 tl_status_t tl_scan_page_assess(struct Pix *orig, tl_quality_t *q);
 
 /* Makes the page to recognise from @orig: 8-bit grey, resampled to 300 dpi
- * when scanned lower, deskewed.  Records what it did in @q.
- * *@out is new; the caller destroys it with pixDestroy(). */
-tl_status_t tl_scan_page_clean(struct Pix *orig, tl_quality_t *q, struct Pix **out);
+ * when scanned lower, deskewed.  Records what it did in @q; *@dpi_out gets the
+ * resolution of the result.  *@out is new; the caller destroys it with
+ * pixDestroy(). */
+tl_status_t tl_scan_page_clean(struct Pix *orig, tl_quality_t *q, struct Pix **out,
+                               int *dpi_out);
+
+/* Finds the skew of *@pix and, when it is sure of it, turns the page straight
+ * in place (the old Pix is destroyed).  Adds the angle to q->skew. */
+tl_status_t tl_scan_page_deskew(struct Pix **pix, tl_quality_t *q);
 
 /* Turns *@pix clockwise by @degrees (0, 90, 180, 270) in place: the old Pix is
  * destroyed and replaced. */

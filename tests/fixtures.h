@@ -1,0 +1,54 @@
+/* fixtures.h - pages the tests draw themselves with Leptonica's built-in
+ * bitmap font, scaled up to the size of 12-point print at 300 dpi. */
+#ifndef TL_FIXTURES_H
+#define TL_FIXTURES_H
+
+#include <leptonica/allheaders.h>
+
+/* Returns a new 1-bpp page (2480x3508, 300 dpi) with @lines of ASCII text
+ * starting near the top-left; NULL on failure.  Caller pixDestroy()s it. */
+static inline PIX *
+fixture_text_page(const char *const *lines, int n)
+{
+    L_BMF *bmf = bmfCreate(NULL, 14);
+    PIX *small = pixCreate(827, 1169, 1), *big;
+    int i;
+
+    if (!bmf || !small)
+        return NULL;
+    for (i = 0; i < n; i++)
+        pixSetTextline(small, bmf, lines[i], 1, 60, 80 + i * 30, NULL, NULL);
+    bmfDestroy(&bmf);
+    big = pixExpandBinaryReplicate(small, 3, 3);
+    pixDestroy(&small);
+    if (big)
+        pixSetResolution(big, 300, 300);
+    return big;
+}
+
+/* A blank sheet with a little dust on it. */
+static inline PIX *
+fixture_blank_page(void)
+{
+    PIX *p = pixCreate(2480, 3508, 1);
+    int i;
+
+    if (!p)
+        return NULL;
+    for (i = 0; i < 40; i++)
+        pixSetPixel(p, 300 + (i * 397) % 1900, 400 + (i * 761) % 2700, 1);
+    pixSetResolution(p, 300, 300);
+    return p;
+}
+
+static const char *const fixture_lines[] = {
+    "GENERAL STATISTICS OFFICE",
+    "Monthly report on population and labour",
+    "The population survey counted 96208984 persons",
+    "in the census year, with labour force growth",
+    "across every province of the country.",
+    "Statistics are released on the fifteenth day.",
+};
+#define FIXTURE_N_LINES 6
+
+#endif
