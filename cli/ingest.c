@@ -230,6 +230,25 @@ describe_doc(const tl_doc_t *d)
     }
 }
 
+/* dc:source says where the pages came from: "box-01: 0001.tif-0002.tif",
+ * or the file alone for a loose one. */
+static void
+set_dc_source(tl_doc_t *d)
+{
+    const tl_page_t *first = d->pages[0], *last = d->pages[d->n_pages - 1];
+    tl_buf_t b;
+
+    tl_buf_init(&b);
+    if (d->box)
+        tl_buf_addf(&b, "%s: ", d->box);
+    tl_buf_adds(&b, first->source);
+    if (strcmp(first->source, last->source) != 0)
+        tl_buf_addf(&b, "-%s", last->source);
+    if (!b.failed)
+        tl_dc_set(&d->dc.source, b.data);
+    tl_buf_free(&b);
+}
+
 /* Files the gathered document, if any: package, catalog, then index. */
 static void
 flush_doc(filer_t *f)
@@ -249,6 +268,7 @@ flush_doc(filer_t *f)
     tl_dc_set(&d->dc.type, tl_class_name(d->cls));
     tl_dc_set(&d->dc.language, "vi");
     tl_dc_set(&d->dc.format, d->pages[0]->format);
+    set_dc_source(d);
     if (f->dry_run) {
         describe_doc(d);
         tl_doc_free(d);

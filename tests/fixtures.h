@@ -10,14 +10,14 @@
 static inline PIX *
 fixture_text_page(const char *const *lines, int n)
 {
-    L_BMF *bmf = bmfCreate(NULL, 14);
+    L_BMF *bmf = bmfCreate(NULL, 8);
     PIX *small = pixCreate(827, 1169, 1), *big;
     int i;
 
     if (!bmf || !small)
         return NULL;
     for (i = 0; i < n; i++)
-        pixSetTextline(small, bmf, lines[i], 1, 60, 80 + i * 30, NULL, NULL);
+        pixSetTextline(small, bmf, lines[i], 1, 60, 80 + i * 34, NULL, NULL);
     bmfDestroy(&bmf);
     big = pixExpandBinaryReplicate(small, 3, 3);
     pixDestroy(&small);

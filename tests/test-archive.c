@@ -94,7 +94,7 @@ main(void)
     d = make_doc("scan2.tif", "original bytes 2");
     free(d->pages[0]->abs_path);
     d->pages[0]->abs_path = strdup("gone.tif");
-    ok(tl_archive_file_doc(a, d) == TL_ERR_IO, "missing original fails the filing");
+    ok(tl_archive_file_doc(a, d) == TL_ERR_NOTFOUND, "missing original fails the filing");
     ok(strstr(tl_archive_errmsg(a), "gone.tif") != NULL, "naming it: %s", tl_archive_errmsg(a));
     snprintf(path, sizeof path, "lib/objects/%s", d->id);
     ok(!exists(path), "nothing half-filed in objects/");

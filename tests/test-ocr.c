@@ -34,7 +34,9 @@ main(void)
     pixSetResolution(g, 300, 300);
     ok(tl_ocr_recognize(ocr, g, 300, page) == TL_OK, "recognise a drawn page");
     ok(contains_ci(page->text, "population") && contains_ci(page->text, "statistics"),
-       "words read: %.80s", page->text ? page->text : "");
+       "words read");
+    if (!contains_ci(page->text, "population"))
+        printf("# text: %s\n", page->text ? page->text : "(none)");
     ok(contains_ci(page->text, "96208984"), "a long figure read exactly");
     ok(page->n_words >= 30, "words with boxes: %zu", page->n_words);
     for (i = 0; i < page->n_words; i++) {
