@@ -8,7 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tl_core.h"
+
 static int tap_n, tap_failed;
+static char tap_dir[] = "/tmp/tulieu-test-XXXXXX";
+static int tap_dir_made;
 
 #define ok(cond, ...)                                                   \
     do {                                                                \
@@ -33,10 +37,18 @@ static int tap_n, tap_failed;
                    is_w_ ? is_w_ : "(null)");                           \
     } while (0)
 
+/* Prints the plan; the temporary folder goes when every test passed and
+ * stays for a look when one failed. */
 static inline int
 tap_done(void)
 {
     printf("1..%d\n", tap_n);
+    if (!tap_failed && tap_dir_made) {
+        if (chdir("/") == 0)
+            tl_remove_tree(tap_dir);
+    } else if (tap_failed) {
+        printf("# files kept in %s\n", tap_dir);
+    }
     return tap_failed ? 1 : 0;
 }
 
@@ -44,12 +56,12 @@ tap_done(void)
 static inline const char *
 tap_tmpdir(void)
 {
-    static char dir[] = "/tmp/tulieu-test-XXXXXX";
-    if (!mkdtemp(dir) || chdir(dir) != 0) {
+    if (!mkdtemp(tap_dir) || chdir(tap_dir) != 0) {
         printf("Bail out! cannot make a temporary folder\n");
         exit(1);
     }
-    return dir;
+    tap_dir_made = 1;
+    return tap_dir;
 }
 
 #endif
