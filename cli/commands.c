@@ -7,6 +7,7 @@
 
 #include <getopt.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -375,15 +376,6 @@ cmd_export(int argc, char **argv)
 
 /* ---- serve ----------------------------------------------------------------------- */
 
-static volatile sig_atomic_t stop_serving;
-
-static void
-on_signal(int sig)
-{
-    (void)sig;
-    stop_serving = 1;
-}
-
 static void
 serve_usage(FILE *fp)
 {
@@ -403,9 +395,9 @@ cmd_serve(int argc, char **argv)
     const char *lib = NULL, *listen = "127.0.0.1:8080";
     tl_viewer_t *v = NULL;
     tl_archive_t *a = NULL;
-    struct sigaction sa;
+    sigset_t stop;
     char err[512];
-    int c;
+    int c, sig;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "L:h", longopts, NULL)) != -1) {
@@ -424,14 +416,16 @@ cmd_serve(int argc, char **argv)
         return EXIT_USAGE;
     }
     tl_archive_free(a);
+    /* The server's threads inherit this mask, so the signal reaches sigwait
+     * below and the server stops cleanly. */
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
     if (tl_viewer_start(lib, listen, &v, err, sizeof err) != TL_OK) {
         cli_error("%s", err);
         return EXIT_USAGE;
     }
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
     {
         const char *colon = strrchr(listen, ':');
         int hostlen = colon ? (int)(colon - listen) : (int)strlen(listen);
@@ -439,8 +433,7 @@ cmd_serve(int argc, char **argv)
                hostlen ? listen : "127.0.0.1", tl_viewer_port(v));
     }
     fflush(stdout);
-    while (!stop_serving)
-        pause();
+    sigwait(&stop, &sig);
     tl_viewer_free(v);
     return EXIT_ALL_DONE;
 }

@@ -138,8 +138,13 @@ worker_main(void *arg)
         tl_page_t *page = NULL;
 
         pthread_mutex_lock(&w->lock);
-        while (w->next < w->n_tasks && w->tasks[w->next].filed)
-            w->tasks[w->next++].state = TASK_DONE;
+        /* Pages already filed are done at once; the main thread may be
+         * waiting for one of them. */
+        if (w->next < w->n_tasks && w->tasks[w->next].filed) {
+            while (w->next < w->n_tasks && w->tasks[w->next].filed)
+                w->tasks[w->next++].state = TASK_DONE;
+            pthread_cond_broadcast(&w->done);
+        }
         if (w->stop || w->next >= w->n_tasks) {
             pthread_mutex_unlock(&w->lock);
             break;
@@ -527,6 +532,11 @@ cmd_ingest(int argc, char **argv)
         if (pthread_create(&threads[i], NULL, worker_main, &w) != 0)
             break;
     jobs = i;
+    if (jobs == 0 && w.n_tasks > 0) {
+        cli_error("cannot start a worker thread");
+        w.engine_failed = 1;
+        snprintf(w.engine_err, sizeof w.engine_err, "no worker could be started");
+    }
 
     for (t = 0; t < w.n_tasks; t++) {
         task_t *task = &w.tasks[t];

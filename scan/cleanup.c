@@ -32,15 +32,15 @@ measure_copy(PIX *pix, int dpi)
     return r;
 }
 
-/* Grey level below which a pixel of @hist (256 bins) is counted as ink: well
- * under the paper's own level, so stains and bleed-through stay paper. */
+/* The grey levels of @hist (256 bins) at the darkest 0.5% (the ink, even on
+ * a page that is mostly margin), the median (the paper) and 95%. */
 static void
-grey_levels(NUMA *hist, int *p05, int *p50, int *p95)
+grey_levels(NUMA *hist, int *ink, int *p50, int *p95)
 {
     float total = 0, acc = 0;
     int i, n = numaGetCount(hist);
 
-    *p05 = 0;
+    *ink = 0;
     *p50 = 128;
     *p95 = 255;
     for (i = 0; i < n; i++) {
@@ -50,14 +50,14 @@ grey_levels(NUMA *hist, int *p05, int *p50, int *p95)
     }
     if (total <= 0)
         return;
-    *p05 = -1;
+    *ink = -1;
     *p50 = -1;
     for (i = 0; i < n; i++) {
         float v;
         numaGetFValue(hist, i, &v);
         acc += v;
-        if (*p05 < 0 && acc >= 0.05f * total)
-            *p05 = i;
+        if (*ink < 0 && acc >= 0.005f * total)
+            *ink = i;
         if (*p50 < 0 && acc >= 0.50f * total)
             *p50 = i;
         if (acc >= 0.95f * total) {
@@ -74,7 +74,7 @@ tl_scan_page_assess(struct Pix *orig, tl_quality_t *q)
     BOX *box;
     NUMA *hist;
     l_int32 w, h, ink = 0;
-    int p05, p50, p95, thresh;
+    int dark, p50, p95, thresh;
 
     if (!orig || !q)
         return TL_ERR_ARG;
@@ -101,9 +101,9 @@ tl_scan_page_assess(struct Pix *orig, tl_quality_t *q)
         return TL_ERR_NOMEM;
     }
     hist = pixGetGrayHistogram(inner, 1);
-    grey_levels(hist, &p05, &p50, &p95);
+    grey_levels(hist, &dark, &p50, &p95);
     numaDestroy(&hist);
-    q->contrast = (float)(p95 - p05) / 255.0f;
+    q->contrast = (float)(p95 - dark) / 255.0f;
     /* Ink is what is much darker than the paper around it. */
     thresh = p50 - 60;
     if (thresh > 160)

@@ -21,8 +21,11 @@ def say(ok, what): print(("ok" if ok else "FAIL") + " " + what)
 say(len(docs) == 6, "six documents: %d" % len(docs))
 keys = ["id", "class", "dc", "pages"]
 say(all(list(d)[:4] == keys for d in docs), "document keys in order id, class, dc, pages")
-pages = [(p["source"], p["source_page"]) for d in docs for p in d["pages"]]
+# Sources are relative to their box, so a page is known by box, file and page.
+pages = [(d["dc"].get("source", "").split(":")[0], p["source"], p["source_page"])
+         for d in docs for p in d["pages"]]
 say(len(pages) == len(set(pages)), "no page twice")
+pages = [(s, n) for _, s, n in pages]
 want = {("0001.tif", 1), ("0003.png", 1), ("0004.jpg", 1), ("multi.tif", 1), ("multi.tif", 2)}
 say(want <= set(pages), "drawn pages with sources relative to their folder")
 split = [[p["source"] for p in d["pages"]] for d in docs]

@@ -95,6 +95,7 @@ test_open(void)
     memset(&q, 0, sizeof q);
     ok(tl_scan_page_assess(pix, &q) == TL_OK && !q.blank && q.dpi == 300,
        "text page is not blank (ink %.4f)", q.ink);
+    ok(q.contrast > 0.8f, "black print on white paper has high contrast: %.2f", q.contrast);
     pixDestroy(&pix);
     ok(tl_scan_image_read_page(img, 1, &pix) == TL_OK, "second page decodes");
     memset(&q, 0, sizeof q);
