@@ -79,6 +79,14 @@ tl_status_t tl_scan_page_clean(struct Pix *orig, tl_quality_t *q, struct Pix **o
  * in place (the old Pix is destroyed).  Adds the angle to q->skew. */
 tl_status_t tl_scan_page_deskew(struct Pix **pix, tl_quality_t *q);
 
+/* Makes *@pix (8-bit grey) black on white in place (the old Pix is
+ * destroyed): the background is evened out (yellowed paper, stains, uneven
+ * light) and each pixel thresholded against its neighbourhood (Sauvola), so
+ * faded ink survives.  The result is 1 bit deep.  Pages that were bilevel
+ * when scanned (q->depth 1, or q->contrast from tl_scan_page_assess() near 1)
+ * are left as they are. */
+tl_status_t tl_scan_page_binarize(struct Pix **pix, tl_quality_t *q);
+
 /* Turns *@pix clockwise by @degrees (0, 90, 180, 270) in place: the old Pix is
  * destroyed and replaced. */
 tl_status_t tl_scan_page_rotate(struct Pix **pix, int degrees);

@@ -171,6 +171,44 @@ test_clean(void)
     ok(tl_scan_page_clean(NULL, &q, &clean, &dpi) == TL_ERR_ARG && clean == NULL, "NULL page");
 }
 
+/* Faded ink on yellowed, unevenly lit paper comes out black on white; a
+ * page scanned bilevel is left alone. */
+static void
+test_binarize(void)
+{
+    PIX *text = fixture_text_page(fixture_lines, FIXTURE_N_LINES);
+    PIX *faded = pixConvert1To8(NULL, text, 225, 165), *bin, *same;
+    tl_quality_t q;
+    l_int32 w = pixGetWidth(faded), h = pixGetHeight(faded), x, y, ink_in = 0, ink_out = 0;
+    l_uint32 v;
+
+    /* Light falls off towards the bottom: the paper darkens by 50 levels. */
+    for (y = 0; y < h; y++)
+        for (x = 0; x < w; x += 1) {
+            pixGetPixel(faded, x, y, &v);
+            pixSetPixel(faded, x, y, v - (l_uint32)(50 * y / h));
+        }
+    pixSetResolution(faded, 300, 300);
+    memset(&q, 0, sizeof q);
+    tl_scan_page_assess(faded, &q);
+    ok(q.contrast < 0.5f, "faded page has low contrast: %.2f", q.contrast);
+    bin = pixClone(faded);
+    ok(tl_scan_page_binarize(&bin, &q) == TL_OK && pixGetDepth(bin) == 1, "binarized to 1 bit");
+    pixCountPixels(text, &ink_in, NULL);
+    pixCountPixels(bin, &ink_out, NULL);
+    ok(ink_out > ink_in * 7 / 10 && ink_out < ink_in * 13 / 10,
+       "the strokes survive and the dark paper stays white: ink %d of %d", ink_out, ink_in);
+    memset(&q, 0, sizeof q);
+    q.depth = 1;
+    same = pixClone(text);
+    ok(tl_scan_page_binarize(&same, &q) == TL_OK && same == text, "a bilevel scan is left alone");
+    ok(tl_scan_page_binarize(NULL, &q) == TL_ERR_ARG, "NULL page");
+    pixDestroy(&same);
+    pixDestroy(&bin);
+    pixDestroy(&faded);
+    pixDestroy(&text);
+}
+
 int
 main(void)
 {
@@ -179,5 +217,6 @@ main(void)
     test_list();
     test_open();
     test_clean();
+    test_binarize();
     return tap_done();
 }
