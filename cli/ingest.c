@@ -277,6 +277,8 @@ flush_doc(filer_t *f)
     tl_dc_set(&d->dc.format, d->pages[0]->format);
     set_dc_source(d);
     if (f->dry_run) {
+        f->filed_docs++;
+        f->filed_pages += d->n_pages;
         describe_doc(d);
         tl_doc_free(d);
         return;

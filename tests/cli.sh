@@ -19,7 +19,7 @@ contains err.txt "nolib" "naming it"
 ok "library made" test -f lib/tulieu.db
 "$TULIEU" init lib 2>err.txt; is "$?" 2 "init over a library: 2"
 contains err.txt "not empty" "says why"
-"$TULIEU" ingest -L lib does-not-exist 2>err.txt; is "$?" 1 "ingest of a missing path: 1"
+"$TULIEU" ingest -L lib does-not-exist >/dev/null 2>err.txt; is "$?" 1 "ingest of a missing path: 1"
 contains err.txt "does-not-exist" "naming it"
 "$TULIEU" export -L lib > e.json; is "$?" 0 "export of an empty library"
 python3 -c 'import json,sys; d=json.load(open("e.json")); sys.exit(d!={"documents":[]})'
@@ -27,4 +27,9 @@ is "$?" 0 "is {\"documents\": []}"
 "$TULIEU" export -L lib --format xml 2>err.txt; is "$?" 2 "unknown export format: 2"
 "$TULIEU" search -L lib "anything" > s.txt; is "$?" 0 "search of an empty library"
 contains s.txt "0 hits" "finds nothing"
+"$TOP_BUILDDIR/tests/mkfixtures" fx >/dev/null
+"$TULIEU" ingest --dry-run fx/box > dry.txt 2>&1; is "$?" 0 "--dry-run needs no library"
+contains dry.txt "would file 2 documents (3 pages)" "and shows the split"
+contains dry.txt "0001.tif: 300 dpi" "with each page's quality report"
+ok "dry run files nothing" test "$(ls lib/objects | wc -l)" -eq 0
 done_testing
