@@ -209,6 +209,234 @@ collect_words(tl_ocr_t *o, tl_page_t *page)
     return TL_OK;
 }
 
+/* ---- the two-column header of an administrative document -------------------- */
+
+/* An administrative document opens with two blocks side by side: issuing
+ * body, number and V/v line on the left; the national motto and the date
+ * line on the right.  The gap between them is often narrow, and Tesseract
+ * then reads them as shared lines ("TỔNG CỤC THỐNG KÊ Độc lập - Tự do").  A
+ * reader takes the left block, then the right one.  The header is found in
+ * the image: from the top, each text line either has a wide white gap in
+ * the middle third or lies wholly on one side; the first line across the
+ * middle (the centred type name, a paragraph, a table title) ends it. */
+
+#define HEADER_MAX_LINES 12
+#define HEADER_MAX_BLOCK 8
+
+typedef struct {
+    int left, right;   /* the split: left block ends before, right starts after */
+    int top, bottom;   /* rows of the header */
+} header_t;
+
+static int
+ink_row_runs(NUMA *rows, int min_ink, int start, int end, int runs[][2], int max_runs)
+{
+    int y, n = 0, in = 0;
+
+    for (y = start; y < end && n < max_runs; y++) {
+        l_int32 v = 0;
+        numaGetIValue(rows, y, &v);
+        if (v >= min_ink && !in) {
+            runs[n][0] = y;
+            in = 1;
+        } else if (v < min_ink && in) {
+            /* Diacritics above capitals leave a thin white row inside a
+             * line: a line ends only at a gap of several rows. */
+            int k, more = 0;
+            for (k = 1; k <= 8 && y + k < end && !more; k++) {
+                l_int32 u = 0;
+                numaGetIValue(rows, y + k, &u);
+                more = u >= min_ink;
+            }
+            if (more)
+                continue;
+            runs[n][1] = y;
+            in = 0;
+            /* Rules and specks are not lines of text. */
+            if (runs[n][1] - runs[n][0] >= 12)
+                n++;
+        }
+    }
+    return n;
+}
+
+static int
+find_header(PIX *pix, header_t *h)
+{
+    PIX *b, *band;
+    NUMA *rows, *cols;
+    BOX *box;
+    int lines[HEADER_MAX_LINES + 1][2], n, i, w, ht, minx, maxx, width;
+    int lo, hi, n_gap = 0, n_header = 0, edge;
+
+    b = pixGetDepth(pix) == 1 ? pixClone(pix) : pixConvertTo1(pix, 128);
+    if (!b)
+        return 0;
+    w = pixGetWidth(b);
+    ht = pixGetHeight(b);
+    rows = pixCountPixelsByRow(b, NULL);
+    n = rows ? ink_row_runs(rows, w / 50 + 1, 0, ht * 2 / 5, lines, HEADER_MAX_LINES + 1) : 0;
+    numaDestroy(&rows);
+    if (n < 2) {
+        pixDestroy(&b);
+        return 0;
+    }
+    /* The text's own width, from the lines found. */
+    box = boxCreate(0, lines[0][0], w, lines[n - 1][1] - lines[0][0]);
+    band = pixClipRectangle(b, box, NULL);
+    boxDestroy(&box);
+    cols = band ? pixCountPixelsByColumn(band) : NULL;
+    pixDestroy(&band);
+    /* Columns with a few specks (a scanner border, dust) are not text. */
+    edge = (lines[n - 1][1] - lines[0][0]) / 40 + 1;
+    for (minx = 0; cols && minx < w && (numaGetIValue(cols, minx, &i), i) < edge; minx++)
+        ;
+    for (maxx = w - 1; cols && maxx > minx && (numaGetIValue(cols, maxx, &i), i) < edge; maxx--)
+        ;
+    numaDestroy(&cols);
+    width = maxx - minx;
+    lo = minx + width / 4;
+    hi = minx + width * 3 / 4;
+    for (i = 0; i < n && width > w / 3; i++) {
+        int x, first = -1, last = -1, run = 0, best = 0, best_end = 0;
+        box = boxCreate(0, lines[i][0], w, lines[i][1] - lines[i][0]);
+        band = pixClipRectangle(b, box, NULL);
+        boxDestroy(&box);
+        cols = band ? pixCountPixelsByColumn(band) : NULL;
+        pixDestroy(&band);
+        if (!cols)
+            break;
+        for (x = minx; x <= maxx; x++) {
+            l_int32 v;
+            numaGetIValue(cols, x, &v);
+            if (v > 1) {
+                if (first < 0)
+                    first = x;
+                last = x;
+            }
+            /* Widest white run inside the window where the gap can be: the
+             * middle half of the text, narrowed by each line already read. */
+            if (v == 0 && x >= lo && x <= hi) {
+                if (++run > best) {
+                    best = run;
+                    best_end = x;
+                }
+            } else {
+                run = 0;
+            }
+        }
+        numaDestroy(&cols);
+        if (first >= 0 && last < minx + width / 2) {            /* left only */
+            if (last + 1 > lo)
+                lo = last + 1;
+        } else if (first > minx + width / 2) {                   /* right only */
+            if (first - 1 < hi)
+                hi = first - 1;
+        } else if (best >= (n_gap == 0 ? width / 30 : width / 100)) { /* both sides */
+            if (best_end - best + 1 > lo)
+                lo = best_end - best + 1;
+            if (best_end < hi)
+                hi = best_end;
+            n_gap++;
+        } else if (i == 0) {
+            /* The first line of the two blocks may run into each other;
+             * the lines below must then show the gap. */
+        } else {
+            break;
+        }
+        if (lo >= hi)
+            break;
+        n_header = i + 1;
+    }
+    pixDestroy(&b);
+    /* A header has a few lines, and something across the middle below it;
+     * rows of a table at the top of a page have neither. */
+    if (n_gap < 2 || lo >= hi || n_header < 2 || n_header > HEADER_MAX_BLOCK || n_header >= n)
+        return 0;
+    h->left = h->right = (lo + hi) / 2;
+    h->top = lines[0][0] > 4 ? lines[0][0] - 4 : 0;
+    /* Halfway to the line after the header. */
+    h->bottom = (lines[n_header - 1][1] + lines[n_header][0]) / 2;
+    return 1;
+}
+
+/* Recognises the rectangle of @pix (already set on the engine) and appends
+ * its text to @b. */
+static void
+read_rect(tl_ocr_t *o, int x, int y, int w, int h, tl_buf_t *b)
+{
+    char *t;
+
+    TessBaseAPISetRectangle(o->api, x, y, w, h);
+    t = TessBaseAPIGetUTF8Text(o->api);
+    if (t) {
+        char *nfc = tl_text_nfc(t);
+        tl_buf_adds(b, nfc ? nfc : t);
+        free(nfc);
+        TessDeleteText(t);
+    }
+}
+
+/* The national motto that heads the right block, diacritics folded. */
+static int
+is_motto_block(const char *text)
+{
+    static const char *const cues[] = {"cong hoa", "doc lap", "tu do", "hanh phuc"};
+    char *f = tl_text_fold(text);
+    size_t i;
+    int found = 0;
+
+    for (i = 0; f && !found && i < sizeof cues / sizeof cues[0]; i++)
+        found = strstr(f, cues[i]) != NULL;
+    free(f);
+    return found;
+}
+
+/* Rebuilds the page text: the header's left block, its right block, then
+ * the words below the header as Tesseract ordered them, line by line.  The
+ * layout alone can mistake a justified paragraph for two blocks, so the
+ * right block must read as the national motto block. */
+static void
+reread_header(tl_ocr_t *o, PIX *pix, int dpi, const header_t *h, tl_page_t *page)
+{
+    tl_buf_t b, right;
+    size_t i;
+    int line = -1;
+    char *text;
+
+    tl_buf_init(&b);
+    tl_buf_init(&right);
+    TessBaseAPISetImage2(o->api, pix);
+    TessBaseAPISetSourceResolution(o->api, dpi > 0 ? dpi : 300);
+    read_rect(o, h->right, h->top, pixGetWidth(pix) - h->right, h->bottom - h->top, &right);
+    if (right.failed || !right.data || !is_motto_block(right.data)) {
+        TessBaseAPIClear(o->api);
+        tl_buf_free(&right);
+        return;
+    }
+    read_rect(o, 0, h->top, h->left, h->bottom - h->top, &b);
+    TessBaseAPIClear(o->api);
+    tl_buf_adds(&b, right.data);
+    tl_buf_free(&right);
+    for (i = 0; i < page->n_words; i++) {
+        const tl_word_t *w = &page->words[i];
+        if ((w->y0 + w->y1) / 2 < h->bottom)
+            continue;
+        if (w->line != line && line >= 0)
+            tl_buf_adds(&b, "\n");
+        else if (line >= 0)
+            tl_buf_adds(&b, " ");
+        line = w->line;
+        tl_buf_adds(&b, w->text);
+    }
+    tl_buf_adds(&b, "\n");
+    text = tl_buf_steal(&b);
+    if (text) {
+        free(page->text);
+        page->text = text;
+    }
+}
+
 static void
 clear_results(tl_page_t *page)
 {
@@ -229,6 +457,7 @@ tl_status_t
 tl_ocr_recognize(tl_ocr_t *o, struct Pix *pix, int dpi, tl_page_t *page)
 {
     ETEXT_DESC *monitor;
+    header_t header;
     tl_status_t st;
     int rc;
 
@@ -261,6 +490,8 @@ tl_ocr_recognize(tl_ocr_t *o, struct Pix *pix, int dpi, tl_page_t *page)
     page->mean_conf = (float)TessBaseAPIMeanTextConf(o->api);
     st = (page->text && page->hocr) ? collect_words(o, page) : TL_ERR_NOMEM;
     TessBaseAPIClear(o->api);
+    if (st == TL_OK && find_header(pix, &header))
+        reread_header(o, pix, dpi, &header, page);
     if (st == TL_OK && page->n_words == 0)
         tl_warn_append(page->warnings, sizeof page->warnings, "no text found");
     else if (st == TL_OK && page->mean_conf < 60)

@@ -41,6 +41,45 @@ fixture_blank_page(void)
     return p;
 }
 
+/* A page with the two-block header of an administrative document, the
+ * blocks close together the way they often are printed, then a centred
+ * type name and a body.  Caller pixDestroy()s it. */
+static inline PIX *
+fixture_header_page(void)
+{
+    static const char *const left[] = {"GENERAL OFFICE OF", "STATISTICS", "No: 123/QD-TCTK"};
+    static const char *const right[] = {"CONG HOA XA HOI", "Doc lap - Tu do",
+                                        "Hanoi, 15 December 2023"};
+    static const char *const body[] = {
+        "The planning department shall prepare the annual",
+        "statistical yearbook and publish it in the library.",
+        "Provinces report their figures before the deadline.",
+    };
+    L_BMF *bmf = bmfCreate(NULL, 8);
+    PIX *small = pixCreate(827, 1169, 1), *big;
+    l_int32 wmax = 0, wi, i;
+
+    if (!bmf || !small)
+        return NULL;
+    for (i = 0; i < 3; i++) {
+        pixSetTextline(small, bmf, left[i], 1, 60, 80 + i * 34, &wi, NULL);
+        if (wi > wmax)
+            wmax = wi;
+    }
+    /* The right block starts a couple of spaces after the widest left line. */
+    for (i = 0; i < 3; i++)
+        pixSetTextline(small, bmf, right[i], 1, 60 + wmax + 14, 80 + i * 34, NULL, NULL);
+    pixSetTextline(small, bmf, "DECISION", 1, 370, 220, NULL, NULL);
+    for (i = 0; i < 3; i++)
+        pixSetTextline(small, bmf, body[i], 1, 60, 280 + i * 34, NULL, NULL);
+    bmfDestroy(&bmf);
+    big = pixExpandBinaryReplicate(small, 3, 3);
+    pixDestroy(&small);
+    if (big)
+        pixSetResolution(big, 300, 300);
+    return big;
+}
+
 static const char *const fixture_lines[] = {
     "GENERAL STATISTICS OFFICE",
     "Monthly report on population and labour",

@@ -18,7 +18,7 @@ main(void)
     tl_ocr_options_t oo = {0};
     tl_ocr_t *ocr = NULL;
     tl_page_t *page = tl_page_new();
-    PIX *pix = fixture_text_page(fixture_lines, FIXTURE_N_LINES), *g, *turned;
+    PIX *pix = fixture_text_page(fixture_lines, FIXTURE_N_LINES), *g, *turned, *pix2, *g2;
     char err[512] = "";
     int deg = -1;
     float conf;
@@ -72,6 +72,26 @@ main(void)
     ok(tl_ocr_recognize(ocr, g, 300, page) == TL_OK && page->text && page->n_words == 0,
        "empty page gives no words");
     ok(strstr(page->warnings, "no text") != NULL, "and a warning: %s", page->warnings);
+
+    /* The header's left block is read before its right block. */
+    pix2 = fixture_header_page();
+    g2 = pixConvertTo8(pix2, 0);
+    pixSetResolution(g2, 300, 300);
+    ok(tl_ocr_recognize(ocr, g2, 300, page) == TL_OK && page->text, "recognise a header page");
+    {
+        const char *t = page->text ? page->text : "";
+        const char *stat = strstr(t, "STATISTICS"), *no = strstr(t, "123"),
+                   *rep = strstr(t, "CONG HOA"), *indep = strstr(t, "Doc lap"),
+                   *dec = strstr(t, "DECISION"), *prov = strstr(t, "Provinces");
+        ok(stat && no && rep && indep && stat < rep && no < rep,
+           "left block (office, number) before the right block (motto)");
+        ok(rep && indep && dec && rep < indep && indep < dec, "right block before the type name");
+        ok(dec && prov && dec < prov, "body after the header");
+        if (!(stat && no && rep && stat < rep && no < rep))
+            printf("# text: %s\n", t);
+    }
+    pixDestroy(&g2);
+    pixDestroy(&pix2);
 
     ok(tl_ocr_recognize(NULL, g, 300, page) == TL_ERR_ARG, "NULL engine");
     ok(tl_ocr_recognize(ocr, NULL, 300, page) == TL_ERR_ARG, "NULL image");
