@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +23,8 @@ struct tl_archive {
     char *path;
     char *index_path;
     sqlite3 *db;
+    int lock_fd;       /* LIB/lock, -1 when it cannot be opened */
+    int writer;        /* holds the lock: the one process filing */
     char errmsg[512];
 };
 
@@ -224,6 +228,8 @@ tl_archive_open(const char *path, tl_archive_t **out, char *err, size_t errsize)
         return TL_ERR_NOTFOUND;
     }
     a = calloc(1, sizeof *a);
+    if (a)
+        a->lock_fd = -1;
     if (!a || !(a->path = strdup(path)) || !(a->index_path = tl_path_join(path, "index"))) {
         free(dbpath);
         tl_archive_free(a);
@@ -240,7 +246,19 @@ tl_archive_open(const char *path, tl_archive_t **out, char *err, size_t errsize)
         return TL_ERR_DB;
     }
     free(dbpath);
-    st = recover(a);
+    /* Recovery removes packages not in the catalog; while another process
+     * files documents, one of its packages may be exactly that for a
+     * moment.  So recovery runs only when no writer holds the lock. */
+    {
+        char *lock = tl_path_join(path, "lock");
+        a->lock_fd = lock ? open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644) : -1;
+        free(lock);
+    }
+    st = TL_OK;
+    if (a->lock_fd >= 0 && flock(a->lock_fd, LOCK_EX | LOCK_NB) == 0) {
+        st = recover(a);
+        flock(a->lock_fd, LOCK_UN);
+    }
     if (st != TL_OK) {
         tl_errbuf_set(err, errsize, "%s", a->errmsg);
         tl_archive_free(a);
@@ -255,6 +273,8 @@ tl_archive_free(tl_archive_t *a)
 {
     if (!a)
         return;
+    if (a->lock_fd >= 0)
+        close(a->lock_fd); /* releases the writer's lock */
     sqlite3_close(a->db);
     free(a->path);
     free(a->index_path);
@@ -331,7 +351,10 @@ pkg_copy(tl_archive_t *a, pkg_t *pkg, const char *rel, const char *src, const ch
     st = tl_file_copy(src, path);
     if (st != TL_OK) {
         io_fail(a, "cannot copy the original", src);
-    } else if (tl_sha256_file(path, hex) != TL_OK || strcmp(hex, sha) != 0) {
+    } else if (tl_sha256_file(path, hex) != TL_OK) {
+        io_fail(a, "cannot read back the copy", path);
+        st = TL_ERR_IO;
+    } else if (strcmp(hex, sha) != 0) {
         /* The file changed between reading and filing: refuse, never guess. */
         tl_errbuf_set(a->errmsg, sizeof a->errmsg,
                       "%s: changed while being filed (checksum differs)", src);
@@ -526,6 +549,16 @@ tl_archive_file_doc(tl_archive_t *a, tl_doc_t *doc)
     if (!a || !doc || doc->n_pages == 0)
         return TL_ERR_ARG;
     a->errmsg[0] = '\0';
+    /* The first filing makes this handle the library's one writer, held
+     * until it is freed; a second ingest waits here for the first. */
+    if (!a->writer) {
+        if (a->lock_fd < 0 || flock(a->lock_fd, LOCK_EX) != 0)
+            return io_fail(a, "cannot lock the library for filing", a->path);
+        a->writer = 1;
+        st = recover(a);
+        if (st != TL_OK)
+            return st;
+    }
     if (!doc->id && !(doc->id = make_doc_id(doc)))
         return TL_ERR_NOMEM;
     if (doc_is_catalogued(a, doc->id)) {

@@ -33,8 +33,9 @@ tl_status_t tl_archive_create(const char *path, char *err, size_t errsize);
 
 /* Opens the library at @path.  Packages left half-written by a crash are
  * removed from staging/, and a package renamed in but never catalogued is
- * taken back out, so the library is what the catalog says.  Free with
- * tl_archive_free(). */
+ * taken back out, so the library is what the catalog says; this recovery
+ * is skipped while another process is filing (it holds LIB/lock).  Free
+ * with tl_archive_free(). */
 tl_status_t tl_archive_open(const char *path, tl_archive_t **out, char *err, size_t errsize);
 void tl_archive_free(tl_archive_t *a);
 const char *tl_archive_errmsg(const tl_archive_t *a);
@@ -50,7 +51,9 @@ int tl_archive_has_page(tl_archive_t *a, const char *sha256, int source_page,
 
 /* Files @doc: sets doc->id when NULL (derived from its first page, so the
  * same pages always get the same id), writes its package and records it in
- * the catalog.  TL_ERR_EXISTS when a document with that id is filed. */
+ * the catalog.  TL_ERR_EXISTS when a document with that id is filed.  The
+ * first call makes @a the library's only writer until tl_archive_free(); a
+ * second process filing into the same library waits for it. */
 tl_status_t tl_archive_file_doc(tl_archive_t *a, tl_doc_t *doc);
 
 /* Sets *@ids to a malloc'ed array of the *@n filed document ids in filing
@@ -69,6 +72,65 @@ tl_status_t tl_archive_doc_json(tl_archive_t *a, const char *id, char **json);
 /* Loads document @id back into the model (pages with source, text and
  * checksum; words are not loaded).  Caller frees with tl_doc_free(). */
 tl_status_t tl_archive_load_doc(tl_archive_t *a, const char *id, tl_doc_t **out);
+
+/* ---- fixity audit ----------------------------------------------------------- */
+
+/* What an audit found wrong with one file or package. */
+typedef enum {
+    TL_AUDIT_MISSING,    /* listed (in a manifest or the catalog) but not there */
+    TL_AUDIT_CHANGED,    /* there, but its SHA-256 is not the one recorded */
+    TL_AUDIT_UNEXPECTED, /* there, but listed nowhere: a file outside its
+                          * manifest, or a folder in objects/ the catalog lacks */
+    TL_AUDIT_MALFORMED,  /* a manifest (or catalog entry) that cannot be read as one */
+    TL_AUDIT_UNREADABLE  /* there, but cannot be read (permissions, I/O error) */
+} tl_audit_kind_t;
+
+/* "missing", "changed", "unexpected", "malformed" or "unreadable"; static. */
+const char *tl_audit_kind_to_string(tl_audit_kind_t kind);
+
+/* Called once per problem.  @path is relative to the library folder
+ * ("objects/<id>/originals/0001-scan.tif"); @detail says what is wrong in a
+ * short phrase.  Both are valid only during the call. */
+typedef void (*tl_audit_cb)(void *ctx, tl_audit_kind_t kind, const char *path,
+                            const char *detail);
+
+typedef struct {
+    size_t n_docs;     /* catalogued documents audited */
+    size_t n_files;    /* files checked against their manifest */
+    size_t n_problems; /* problems reported through the callback */
+} tl_audit_summary_t;
+
+/* Re-verifies the library at @path: every file of every catalogued
+ * package is hashed again and compared with its manifest-sha256.txt, every
+ * file a package holds must be in its manifest, every catalogued page must
+ * have its text, record and original in the manifest (an original with the
+ * checksum the catalog recorded), every catalogued document must have its
+ * package, and every folder in objects/ must be catalogued.  Each problem is
+ * passed to @cb (may be NULL) in a stable order: documents in filing order,
+ * then what objects/ holds beyond the catalog.
+ *
+ * The audit is recorded in the catalog's events table as what='verified':
+ * one event per document (its file count and problems) and one with a NULL
+ * doc_id for the whole library (the counts, and the problems outside any
+ * document).
+ *
+ * Unlike tl_archive_open(), the audit changes nothing on disk besides those
+ * events: it does not clear staging/ or remove uncatalogued packages (it
+ * reports them), so it may run beside an ingest.
+ *
+ *   @path    the library folder
+ *   @cb      problem callback, or NULL to only count
+ *   @ctx     passed to @cb
+ *   @sum     receives the counts (zeroed first); may be NULL
+ *   @err     receives the reason when the audit could not run or could not
+ *            be recorded; may be NULL
+ *
+ * Returns TL_OK when the audit ran and was recorded, whatever it found (see
+ * @sum->n_problems); TL_ERR_ARG without @path; TL_ERR_NOTFOUND when @path is
+ * not a library; TL_ERR_DB when the catalog cannot be read or the events
+ * cannot be written (problems found so far were reported); TL_ERR_NOMEM. */
+tl_status_t tl_archive_audit(const char *path, tl_audit_cb cb, void *ctx,
+                             tl_audit_summary_t *sum, char *err, size_t errsize);
 
 #ifdef __cplusplus
 }
