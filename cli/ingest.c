@@ -219,8 +219,15 @@ describe_doc(const tl_doc_t *d)
 {
     size_t i;
 
-    printf("document %s: %zu page%s, %s\n", d->id ? d->id : "(not filed)", d->n_pages,
+    printf("document %s: %zu page%s, %s", d->id ? d->id : "(not filed)", d->n_pages,
            d->n_pages == 1 ? "" : "s", tl_class_name(d->cls));
+    if (d->dc.identifier)
+        printf(" %s", d->dc.identifier);
+    if (d->dc.date)
+        printf(" of %s", d->dc.date);
+    if (d->dc.title)
+        printf(": %s", d->dc.title);
+    putchar('\n');
     for (i = 0; i < d->n_pages; i++) {
         const tl_page_t *p = d->pages[i];
         const tl_quality_t *q = &p->quality;
@@ -270,9 +277,14 @@ flush_doc(filer_t *f)
         tl_doc_free(d);
         return;
     }
+    /* Class and Dublin Core read off the pages; fields already known (an
+     * inventory's) are kept. */
+    if (tl_ocr_describe_doc(d) != TL_OK)
+        cli_warn("%s: could not describe the document (out of memory?)", d->pages[0]->source);
     if (!d->cls)
         d->cls = strdup("khac");
-    tl_dc_set(&d->dc.type, tl_class_name(d->cls));
+    if (!d->dc.type)
+        tl_dc_set(&d->dc.type, tl_class_name(d->cls));
     tl_dc_set(&d->dc.language, "vi");
     tl_dc_set(&d->dc.format, d->pages[0]->format);
     set_dc_source(d);

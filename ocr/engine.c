@@ -260,6 +260,37 @@ ink_row_runs(NUMA *rows, int min_ink, int start, int end, int runs[][2], int max
     return n;
 }
 
+/* The median width of the white runs between words on a line (runs of 6
+ * pixels or more, so the gaps between letters do not count), leaving out
+ * the run that starts at @skip.  A gap between two blocks is clearly wider
+ * than the line's own word spaces; a long line's widest word space is not. */
+static int
+word_space(NUMA *cols, int first, int last, int skip)
+{
+    int runs[512], n = 0, run = 0, x, i, j;
+
+    for (x = first; x <= last && n < 512; x++) {
+        l_int32 v = 0;
+        numaGetIValue(cols, x, &v);
+        if (v == 0) {
+            run++;
+            continue;
+        }
+        if (run >= 6 && x - run != skip)
+            runs[n++] = run;
+        run = 0;
+    }
+    if (n == 0)
+        return 0;
+    for (i = 1; i < n; i++) /* a short insertion sort: a line has few words */
+        for (j = i; j > 0 && runs[j - 1] > runs[j]; j--) {
+            int t = runs[j];
+            runs[j] = runs[j - 1];
+            runs[j - 1] = t;
+        }
+    return runs[n / 2];
+}
+
 static int
 find_header(PIX *pix, header_t *h)
 {
@@ -298,7 +329,7 @@ find_header(PIX *pix, header_t *h)
     lo = minx + width / 4;
     hi = minx + width * 3 / 4;
     for (i = 0; i < n && width > w / 3; i++) {
-        int x, first = -1, last = -1, run = 0, best = 0, best_end = 0;
+        int x, first = -1, last = -1, run = 0, best = 0, best_end = 0, space;
         box = boxCreate(0, lines[i][0], w, lines[i][1] - lines[i][0]);
         band = pixClipRectangle(b, box, NULL);
         boxDestroy(&box);
@@ -325,14 +356,22 @@ find_header(PIX *pix, header_t *h)
                 run = 0;
             }
         }
+        space = first >= 0 ? word_space(cols, first, last, best_end - best + 1) : 0;
         numaDestroy(&cols);
-        if (first >= 0 && last < minx + width / 2) {            /* left only */
+        if (i > 0 && first >= 0 && first < minx + width / 2 && last > minx + width / 2 &&
+            last - first < width * 3 / 5) {
+            /* A short line across the middle is the centred type name
+             * (QUYẾT ĐỊNH, BÁO CÁO): the header ends above it, whatever
+             * space between its words falls in the gap's window. */
+            break;
+        } else if (first >= 0 && last < minx + width / 2) {     /* left only */
             if (last + 1 > lo)
                 lo = last + 1;
         } else if (first > minx + width / 2) {                   /* right only */
             if (first - 1 < hi)
                 hi = first - 1;
-        } else if (best >= (n_gap == 0 ? width / 30 : width / 100)) { /* both sides */
+        } else if (best >= (n_gap == 0 ? width / 30 : width / 100) &&
+                   best * 2 >= space * 3) {                      /* both sides */
             if (best_end - best + 1 > lo)
                 lo = best_end - best + 1;
             if (best_end < hi)

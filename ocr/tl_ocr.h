@@ -41,6 +41,49 @@ tl_status_t tl_ocr_recognize(tl_ocr_t *ocr, struct Pix *pix, int dpi, tl_page_t 
 const char *tl_ocr_errmsg(const tl_ocr_t *ocr);
 void tl_ocr_free(tl_ocr_t *ocr);
 
+/* ---- reading meaning off recognised pages ---------------------------------- */
+
+/* Classifies @doc from its pages' text and word boxes and fills the Dublin
+ * Core fields the pages show (DESIGN.md, "Document classes and Dublin
+ * Core").
+ *
+ * - doc->cls is replaced by a malloc'ed slug: "quyet-dinh", "chi-thi",
+ *   "cong-van", "bao-cao", "bieu-so-lieu", "bai-viet" or "khac"; the old
+ *   slug is freed.  doc->cls_conf gets a confidence in 0..1, high when the
+ *   layout cues (type name under the header, type code of the symbol after
+ *   "Số:", a "V/v" line, a page of numbers, a byline) agree; a small naive
+ *   Bayes over folded words breaks ties and stands in when cues are missing.
+ * - doc->dc fields that are NULL are filled when the pages show them:
+ *   identifier ("2183/1997/QĐ-TCTK"), date (ISO 8601), creator (the issuing
+ *   body: last line in capitals of the header's left block; an article's
+ *   author), title (the summary under the type name; a letter's V/v line as
+ *   "Về việc ..."; a table page's first table title; an article's headline),
+ *   type (the class's Vietnamese name), subject (up to 5 statistical
+ *   domains) and coverage (provinces named, "; "-separated, "Việt Nam" past
+ *   20 of them, and the years of the title or the table).  A field already set (by an inventory) is never
+ *   replaced; dc.type is also replaced when it was the name of the slug this
+ *   call replaces.  Every value is NFC and owned by @doc.
+ *
+ * The header is read off the first page with text; words (with boxes and
+ * confidences) are used when they match the page's text line by line, and
+ * the text alone otherwise.  Pages may be NULL or have NULL text; a volume
+ * is read to its 40th page.  No state is shared: documents may be described
+ * in parallel.  Returns TL_OK (also for a document with nothing to read,
+ * classed "khac" with confidence 0), TL_ERR_ARG when @doc is NULL,
+ * TL_ERR_NOMEM (the fields filled so far are kept). */
+tl_status_t tl_ocr_describe_doc(tl_doc_t *doc);
+
+/* Reads the first Vietnamese date in @text ("Hà Nội, ngày 15 tháng 12 năm
+ * 2023") into @iso as "2023-12-15", tolerant of missing or misread
+ * diacritics ("ngay 09 thang 1 nam 1998", "ngàỵ 5 thảng 3 nẵm 2001"), of
+ * letters glued to numbers, and of a day or month out of range by one
+ * confusable digit ("69" -> 09, when only one reading fits).  Years
+ * 1800-2099; impossible dates (31 tháng 2) are rejected.
+ * @iso (11 bytes, caller's) is set to "" first.  Returns TL_OK,
+ * TL_ERR_NOTFOUND when no date is written, TL_ERR_FORMAT when the dates
+ * written are impossible or @text is not UTF-8, TL_ERR_ARG for NULL. */
+tl_status_t tl_ocr_parse_vn_date(const char *text, char iso[11]);
+
 #ifdef __cplusplus
 }
 #endif
