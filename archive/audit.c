@@ -2,6 +2,7 @@
  * against its package's manifest, and the packages against the catalog. */
 #include "config.h"
 #include "tl_archive.h"
+#include "archive-private.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -496,21 +497,6 @@ audit_package(audit_t *au, const char *id)
 
 /* ---- the catalog ----------------------------------------------------------- */
 
-static int
-is_catalogued(audit_t *au, const char *id)
-{
-    sqlite3_stmt *s;
-    int found;
-
-    if (sqlite3_prepare_v2(au->db, "SELECT 1 FROM documents WHERE id = ?", -1, &s, NULL) !=
-        SQLITE_OK)
-        return 1; /* when unsure, do not accuse */
-    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-    found = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_finalize(s);
-    return found;
-}
-
 /* An id becomes a folder name: one plain path component. */
 static int
 id_is_folder_name(const char *id)
@@ -647,7 +633,7 @@ audit_strays(audit_t *au, char **names, size_t n_names, char *const *catalog, si
 
         if (n_ids && bsearch(&names[i], ids, n_ids, sizeof *ids, cmp_str))
             continue;
-        if (is_catalogued(au, names[i]))
+        if (_tl_archive_db_has_doc(au->db, names[i]))
             continue;
         abs = fmt(au, "%s/objects/%s", au->lib, names[i]);
         rel = fmt(au, "objects/%s", names[i]);

@@ -2,6 +2,7 @@
  * in whole, and the SQLite catalog that lists what is filed. */
 #include "config.h"
 #include "tl_archive.h"
+#include "archive-private.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -151,20 +152,25 @@ tl_archive_create(const char *path, char *err, size_t errsize)
     return st;
 }
 
-/* Whether document @id is in the catalog. */
-static int
-doc_is_catalogued(tl_archive_t *a, const char *id)
+int
+_tl_archive_db_has_doc(sqlite3 *db, const char *id)
 {
     sqlite3_stmt *s;
-    int found = 0;
+    int found;
 
-    if (sqlite3_prepare_v2(a->db, "SELECT 1 FROM documents WHERE id = ?", -1, &s, NULL) !=
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM documents WHERE id = ?", -1, &s, NULL) !=
         SQLITE_OK)
-        return 1; /* when unsure, keep the package */
+        return 1;
     sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
     found = sqlite3_step(s) == SQLITE_ROW;
     sqlite3_finalize(s);
     return found;
+}
+
+static int
+doc_is_catalogued(tl_archive_t *a, const char *id)
+{
+    return _tl_archive_db_has_doc(a->db, id);
 }
 
 /* After a crash: staging holds only unfinished packages, and objects/ may

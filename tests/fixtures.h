@@ -5,25 +5,40 @@
 
 #include <leptonica/allheaders.h>
 
+/* Pages are drawn at 100 dpi, where the bitmap font has the size of print,
+ * then blown up 3 times to an A4 page at 300 dpi. */
+static inline PIX *
+fixture_canvas(L_BMF **bmf)
+{
+    *bmf = bmfCreate(NULL, 8);
+    return *bmf ? pixCreate(827, 1169, 1) : NULL;
+}
+
+/* Frees @bmf and turns *@small into the finished page; NULL on failure. */
+static inline PIX *
+fixture_finish(L_BMF *bmf, PIX *small)
+{
+    PIX *big = small ? pixExpandBinaryReplicate(small, 3, 3) : NULL;
+
+    bmfDestroy(&bmf);
+    pixDestroy(&small);
+    if (big)
+        pixSetResolution(big, 300, 300);
+    return big;
+}
+
 /* Returns a new 1-bpp page (2480x3508, 300 dpi) with @lines of ASCII text
  * starting near the top-left; NULL on failure.  Caller pixDestroy()s it. */
 static inline PIX *
 fixture_text_page(const char *const *lines, int n)
 {
-    L_BMF *bmf = bmfCreate(NULL, 8);
-    PIX *small = pixCreate(827, 1169, 1), *big;
+    L_BMF *bmf;
+    PIX *small = fixture_canvas(&bmf);
     int i;
 
-    if (!bmf || !small)
-        return NULL;
-    for (i = 0; i < n; i++)
+    for (i = 0; small && i < n; i++)
         pixSetTextline(small, bmf, lines[i], 1, 60, 80 + i * 34, NULL, NULL);
-    bmfDestroy(&bmf);
-    big = pixExpandBinaryReplicate(small, 3, 3);
-    pixDestroy(&small);
-    if (big)
-        pixSetResolution(big, 300, 300);
-    return big;
+    return fixture_finish(bmf, small);
 }
 
 /* A blank sheet with a little dust on it. */
@@ -55,12 +70,12 @@ fixture_header_page(void)
         "statistical yearbook and publish it in the library.",
         "Provinces report their figures before the deadline.",
     };
-    L_BMF *bmf = bmfCreate(NULL, 8);
-    PIX *small = pixCreate(827, 1169, 1), *big;
+    L_BMF *bmf;
+    PIX *small = fixture_canvas(&bmf);
     l_int32 wmax = 0, wi, i;
 
-    if (!bmf || !small)
-        return NULL;
+    if (!small)
+        return fixture_finish(bmf, small);
     for (i = 0; i < 3; i++) {
         pixSetTextline(small, bmf, left[i], 1, 60, 80 + i * 34, &wi, NULL);
         if (wi > wmax)
@@ -72,12 +87,7 @@ fixture_header_page(void)
     pixSetTextline(small, bmf, "DECISION", 1, 370, 220, NULL, NULL);
     for (i = 0; i < 3; i++)
         pixSetTextline(small, bmf, body[i], 1, 60, 280 + i * 34, NULL, NULL);
-    bmfDestroy(&bmf);
-    big = pixExpandBinaryReplicate(small, 3, 3);
-    pixDestroy(&small);
-    if (big)
-        pixSetResolution(big, 300, 300);
-    return big;
+    return fixture_finish(bmf, small);
 }
 
 static const char *const fixture_lines[] = {
