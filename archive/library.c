@@ -82,24 +82,6 @@ tl_archive_index_path(const tl_archive_t *a)
     return a ? a->index_path : NULL;
 }
 
-static int
-dir_is_empty(const char *path)
-{
-    DIR *d = opendir(path);
-    struct dirent *e;
-    int empty = 1;
-
-    if (!d)
-        return errno == ENOENT;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            empty = 0;
-            break;
-        }
-    closedir(d);
-    return empty;
-}
-
 tl_status_t
 tl_archive_create(const char *path, char *err, size_t errsize)
 {
@@ -114,7 +96,7 @@ tl_archive_create(const char *path, char *err, size_t errsize)
         tl_errbuf_set(err, errsize, "no library path given");
         return TL_ERR_ARG;
     }
-    if (!dir_is_empty(path)) {
+    if (tl_dir_has_entries(path) != 0) {
         tl_errbuf_set(err, errsize, "%s: exists and is not empty; a library is made in a "
                       "new or empty folder", path);
         return TL_ERR_EXISTS;

@@ -22,16 +22,22 @@ static const struct {
     {"audit", cmd_audit, "re-verify every stored file against its SHA-256"},
 };
 
+static void
+say(const char *prefix, const char *fmt, va_list ap)
+{
+    fputs(prefix, stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void
 cli_error(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("tulieu: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say("tulieu: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 void
@@ -39,11 +45,9 @@ cli_warn(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("tulieu: warning: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say("tulieu: warning: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 static void

@@ -87,6 +87,21 @@ write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
+int
+tl_dir_has_entries(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    int found = 0;
+
+    if (!d)
+        return errno == ENOENT ? 0 : -1;
+    while (!found && (e = readdir(d)) != NULL)
+        found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return found;
+}
+
 tl_status_t
 tl_fsync_dir(const char *path)
 {

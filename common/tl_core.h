@@ -99,6 +99,10 @@ tl_status_t tl_mkdir_p(const char *path, unsigned mode);
 /* rm -rf of @path; a missing path is fine. */
 tl_status_t tl_remove_tree(const char *path);
 
+/* Whether the folder @path holds anything: 1 when it has an entry, 0 when it
+ * is empty or missing, -1 when it cannot be read (not a folder, no access). */
+int tl_dir_has_entries(const char *path);
+
 /* fsync a folder, so a rename inside it is durable. */
 tl_status_t tl_fsync_dir(const char *path);
 

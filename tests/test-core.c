@@ -78,6 +78,10 @@ test_files(void)
     ok(tl_file_read("missing", &data, &len) == TL_ERR_NOTFOUND && data == NULL,
        "missing file is NOTFOUND and output is NULL");
     ok(tl_sha256_file("missing", hex) == TL_ERR_NOTFOUND, "hash of missing file");
+    ok(tl_dir_has_entries("x") == 1, "a folder with entries");
+    ok(tl_mkdir_p("empty", 0755) == TL_OK && tl_dir_has_entries("empty") == 0, "an empty folder");
+    ok(tl_dir_has_entries("no-such-folder") == 0, "a missing folder has no entries");
+    ok(tl_dir_has_entries("x/g.txt") == -1, "a file is not a folder to read");
     ok(tl_remove_tree("x") == TL_OK && access("x", F_OK) != 0, "remove tree");
     ok(tl_remove_tree("x") == TL_OK, "removing a missing tree is fine");
 }

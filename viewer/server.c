@@ -5,7 +5,6 @@
 #include "viewer-private.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -206,23 +205,6 @@ send_css(struct MHD_Connection *c)
 
 /* ---- the index ------------------------------------------------------------------ */
 
-/* An empty library has no index folder yet, or an empty one: that is zero
- * results, not an error. */
-static int
-index_present(const char *path)
-{
-    DIR *d = opendir(path);
-    struct dirent *e;
-    int found = 0;
-
-    if (!d)
-        return 0;
-    while (!found && (e = readdir(d)) != NULL)
-        found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    closedir(d);
-    return found;
-}
-
 /* Xapian handles are not thread-safe, so each request opens its own
  * read-only view; it also sees whatever was committed since the last one.
  * Returns NULL with *@st = TL_OK when the library has no index yet. */
@@ -232,7 +214,9 @@ open_index(const tl_viewer_t *v, tl_status_t *st, char *msg, size_t msgsize)
     tl_index_t *idx = NULL;
 
     *st = TL_OK;
-    if (!index_present(v->index_path))
+    /* An empty library has no index folder yet, or an empty one: that is
+     * zero results, not an error. */
+    if (tl_dir_has_entries(v->index_path) != 1)
         return NULL;
     *st = tl_index_open(v->index_path, 0, &idx, msg, msgsize);
     if (*st == TL_ERR_NOTFOUND)
