@@ -417,6 +417,35 @@ write_package(tl_archive_t *a, tl_doc_t *doc, pkg_t *pkg, char ***orig_names)
         if (st != TL_OK)
             return st;
     }
+    for (i = 0; i < doc->n_files; i++) {
+        const tl_attach_t *f = &doc->files[i];
+        const char *slash = strrchr(f->name, '/');
+
+        /* An attachment never replaces what the archive itself writes. */
+        if (!strcmp(f->name, "document.json") || !strcmp(f->name, "manifest-sha256.txt") ||
+            !strncmp(f->name, "originals/", 10)) {
+            tl_errbuf_set(a->errmsg, sizeof a->errmsg, "attachment name %s is reserved",
+                          f->name);
+            return TL_ERR_ARG;
+        }
+        if (slash) {
+            char *sub = tl_path_join(pkg->root, f->name);
+            if (!sub)
+                return TL_ERR_NOMEM;
+            sub[strlen(pkg->root) + 1 + (size_t)(slash - f->name)] = '\0';
+            st = tl_mkdir_p(sub, 0755);
+            if (st != TL_OK)
+                io_fail(a, "cannot create", sub);
+            else if ((st = pkg_write(a, pkg, f->name, (const char *)f->data, f->len)) == TL_OK &&
+                     (st = tl_fsync_dir(sub)) != TL_OK)
+                io_fail(a, "cannot sync", sub);
+            free(sub);
+        } else {
+            st = pkg_write(a, pkg, f->name, (const char *)f->data, f->len);
+        }
+        if (st != TL_OK)
+            return st;
+    }
     json = tl_doc_to_json(doc, 1);
     if (!json)
         return TL_ERR_NOMEM;

@@ -6,6 +6,9 @@
 #include "tl_ocr.h"
 #include "tl_scan.h"
 
+#include <leptonica/allheaders.h>
+#include <stdio.h>
+
 /* Exit statuses, as DESIGN.md fixes them. */
 #define EXIT_ALL_DONE 0
 #define EXIT_SOME_FAILED 1
@@ -23,6 +26,9 @@ int cmd_audit(int argc, char **argv);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Returns @lib, or NULL after saying that none was given and printing @usage. */
+const char *cli_need_lib(const char *lib, const char *cmd, void (*usage)(FILE *));
+
 /* Options that shape recognition, shared by ingest and ocr. */
 typedef struct {
     const char *langs;
@@ -36,5 +42,28 @@ typedef struct {
  * naming the file. */
 tl_status_t cli_process_page(tl_ocr_t *ocr, tl_scan_image_t *img, int n, tl_page_t **out,
                              char *err, size_t errsize);
+
+/* ---- hooks of the flow --------------------------------------------------------
+ * Each stage after recognition adds its outputs through one hook, in a file of
+ * its own, so the driver above stays one readable sequence.
+ *
+ * Per page, in the worker, after recognition (@grey: the cleaned, upright,
+ * deskewed page before binarisation; @bin: the image Tesseract read; both in
+ * the geometry of page->words; @bin may be @grey for bilevel pages). */
+
+/* out-ocr.c: the page's access image (page->image). */
+tl_status_t cli_page_image(PIX *grey, PIX *bin, int dpi, tl_page_t *page);
+/* out-tables.c: the page's tables (page->tables), re-reading cells with @ocr. */
+tl_status_t cli_page_tables(tl_ocr_t *ocr, PIX *bin, int dpi, tl_page_t *page);
+
+/* Per document, in the main thread, after class and Dublin Core are set and
+ * before filing: files attached with tl_doc_attach() go into the package. */
+
+/* out-ocr.c: ALTO per page, access images, the searchable PDF. */
+tl_status_t cli_doc_ocr_files(tl_doc_t *d);
+/* out-tables.c: CSV and JSON per table. */
+tl_status_t cli_doc_table_files(tl_doc_t *d);
+/* out-dc.c: the Dublin Core record as XML. */
+tl_status_t cli_doc_dc_files(tl_doc_t *d);
 
 #endif

@@ -23,7 +23,7 @@ tl_status_t
 cli_process_page(tl_ocr_t *ocr, tl_scan_image_t *img, int n, tl_page_t **out, char *err,
                  size_t errsize)
 {
-    PIX *orig = NULL, *clean = NULL;
+    PIX *orig = NULL, *clean = NULL, *grey = NULL;
     tl_page_t *page;
     tl_status_t st;
     int dpi = 300, turn = 0;
@@ -57,6 +57,8 @@ cli_process_page(tl_ocr_t *ocr, tl_scan_image_t *img, int n, tl_page_t **out, ch
         if (st == TL_OK)
             st = tl_scan_page_deskew(&clean, &page->quality);
     }
+    if (st == TL_OK && !(grey = pixClone(clean)))
+        st = TL_ERR_NOMEM;
     if (st == TL_OK)
         st = tl_scan_page_binarize(&clean, &page->quality);
     if (st == TL_OK) {
@@ -65,8 +67,14 @@ cli_process_page(tl_ocr_t *ocr, tl_scan_image_t *img, int n, tl_page_t **out, ch
         if (st == TL_ERR_OCR)
             st = TL_OK;
     }
+    /* What is made from the recognised page: its access image and tables. */
+    if (st == TL_OK)
+        st = cli_page_image(grey, clean, dpi, page);
+    if (st == TL_OK)
+        st = cli_page_tables(ocr, clean, dpi, page);
 out:
     pixDestroy(&orig);
+    pixDestroy(&grey);
     pixDestroy(&clean);
     if (st != TL_OK) {
         if (!err[0])
@@ -288,6 +296,15 @@ flush_doc(filer_t *f)
     tl_dc_set(&d->dc.language, "vi");
     tl_dc_set(&d->dc.format, d->pages[0]->format);
     set_dc_source(d);
+    if (!f->dry_run &&
+        (cli_doc_ocr_files(d) != TL_OK || cli_doc_table_files(d) != TL_OK ||
+         cli_doc_dc_files(d) != TL_OK)) {
+        cli_error("%s: could not make the document's files (%zu pages not filed)",
+                  d->pages[0]->source, d->n_pages);
+        f->failed++;
+        tl_doc_free(d);
+        return;
+    }
     if (f->dry_run) {
         f->filed_docs++;
         f->filed_pages += d->n_pages;

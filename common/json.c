@@ -41,6 +41,52 @@ dc_to_json(const tl_dc_t *dc)
     return o;
 }
 
+static json_t *
+table_to_json(const tl_table_t *t)
+{
+    json_t *o = json_object(), *cells = json_array(), *recs = json_array();
+    size_t i;
+
+    if (!o || !cells || !recs) {
+        json_decref(o);
+        json_decref(cells);
+        json_decref(recs);
+        return NULL;
+    }
+    json_object_set_new(o, "title", t->title ? json_string(t->title) : json_null());
+    json_object_set_new(o, "unit", t->unit ? json_string(t->unit) : json_null());
+    if (t->notes)
+        json_object_set_new(o, "notes", json_string(t->notes));
+    if (t->style)
+        json_object_set_new(o, "style", json_string(t->style));
+    json_object_set_new(o, "bbox", json_pack("[i,i,i,i]", t->x0, t->y0, t->x1, t->y1));
+    json_object_set_new(o, "rows", json_integer(t->n_rows));
+    json_object_set_new(o, "cols", json_integer(t->n_cols));
+    json_object_set_new(o, "header_rows", json_integer(t->header_rows));
+    if (t->low_confidence)
+        json_object_set_new(o, "low_confidence", json_true());
+    for (i = 0; i < t->n_cells; i++) {
+        const tl_cell_t *c = &t->cells[i];
+        json_array_append_new(
+            cells, json_pack("{s:i, s:i, s:i, s:i, s:s, s:[i,i,i,i]}", "row", c->row, "col",
+                             c->col, "rowspan", c->rowspan, "colspan", c->colspan, "text",
+                             c->text ? c->text : "", "bbox", c->x0, c->y0, c->x1, c->y1));
+    }
+    json_object_set_new(o, "cells", cells);
+    for (i = 0; i < t->n_records; i++) {
+        const tl_record_t *r = &t->records[i];
+        json_t *jr = json_object();
+        json_object_set_new(jr, "row", json_string(r->row ? r->row : ""));
+        json_object_set_new(jr, "column", json_string(r->column ? r->column : ""));
+        json_object_set_new(jr, "value", json_string(r->value ? r->value : ""));
+        json_object_set_new(jr, "number", r->has_number ? json_real(r->number) : json_null());
+        json_object_set_new(jr, "unit", r->unit ? json_string(r->unit) : json_null());
+        json_array_append_new(recs, jr);
+    }
+    json_object_set_new(o, "records", recs);
+    return o;
+}
+
 static char *
 dump(json_t *o, int pretty)
 {
@@ -78,7 +124,13 @@ tl_doc_to_json(const tl_doc_t *d, int pretty)
         json_object_set_new(jp, "source", json_string(p->source ? p->source : ""));
         json_object_set_new(jp, "source_page", json_integer(p->source_page));
         json_object_set_new(jp, "text", json_string(p->text ? p->text : ""));
-        json_object_set_new(jp, "tables", json_array());
+        {
+            json_t *tables = json_array();
+            size_t k;
+            for (k = 0; k < p->n_tables; k++)
+                json_array_append_new(tables, table_to_json(&p->tables[k]));
+            json_object_set_new(jp, "tables", tables);
+        }
         json_array_append_new(pages, jp);
     }
     json_object_set_new(o, "pages", pages);

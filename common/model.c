@@ -30,7 +30,36 @@ tl_page_free(tl_page_t *p)
     for (i = 0; i < p->n_words; i++)
         free(p->words[i].text);
     free(p->words);
+    for (i = 0; i < p->n_tables; i++)
+        tl_table_clear(&p->tables[i]);
+    free(p->tables);
+    free(p->image);
+    free(p->image_mime);
     free(p);
+}
+
+void
+tl_table_clear(tl_table_t *t)
+{
+    size_t i;
+
+    if (!t)
+        return;
+    free(t->title);
+    free(t->unit);
+    free(t->notes);
+    free(t->style);
+    for (i = 0; i < t->n_cells; i++)
+        free(t->cells[i].text);
+    free(t->cells);
+    for (i = 0; i < t->n_records; i++) {
+        free(t->records[i].row);
+        free(t->records[i].column);
+        free(t->records[i].value);
+        free(t->records[i].unit);
+    }
+    free(t->records);
+    memset(t, 0, sizeof *t);
 }
 
 void
@@ -88,6 +117,11 @@ tl_doc_free(tl_doc_t *d)
     for (i = 0; i < d->n_pages; i++)
         tl_page_free(d->pages[i]);
     free(d->pages);
+    for (i = 0; i < d->n_files; i++) {
+        free(d->files[i].name);
+        free(d->files[i].data);
+    }
+    free(d->files);
     free(d);
 }
 
@@ -105,6 +139,66 @@ tl_doc_add_page(tl_doc_t *d, tl_page_t *p)
         d->cap_pages = cap;
     }
     d->pages[d->n_pages++] = p;
+    return TL_OK;
+}
+
+static int
+safe_rel_name(const char *name)
+{
+    const char *s = name;
+
+    if (!name || !*name || *name == '/')
+        return 0;
+    while (*s) {
+        const char *e = strchr(s, '/');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+            return 0;
+        s += n;
+        if (*s == '/')
+            s++;
+        else
+            break;
+    }
+    return name[strlen(name) - 1] != '/';
+}
+
+tl_status_t
+tl_doc_attach(tl_doc_t *d, const char *name, const void *data, size_t len)
+{
+    unsigned char *copy;
+    size_t i;
+
+    if (!d || !safe_rel_name(name) || (!data && len))
+        return TL_ERR_ARG;
+    copy = malloc(len ? len : 1);
+    if (!copy)
+        return TL_ERR_NOMEM;
+    if (len)
+        memcpy(copy, data, len);
+    for (i = 0; i < d->n_files; i++)
+        if (!strcmp(d->files[i].name, name)) {
+            free(d->files[i].data);
+            d->files[i].data = copy;
+            d->files[i].len = len;
+            return TL_OK;
+        }
+    {
+        tl_attach_t *nf = realloc(d->files, (d->n_files + 1) * sizeof *nf);
+        char *nm = strdup(name);
+        if (!nf || !nm) {
+            free(nm);
+            free(copy);
+            if (nf)
+                d->files = nf;
+            return TL_ERR_NOMEM;
+        }
+        d->files = nf;
+        d->files[d->n_files].name = nm;
+        d->files[d->n_files].data = copy;
+        d->files[d->n_files].len = len;
+        d->n_files++;
+    }
     return TL_OK;
 }
 

@@ -140,6 +140,36 @@ typedef struct {
     char  warnings[256];   /* "; "-separated, empty when none */
 } tl_quality_t;
 
+/* One cell of a table's grid.  Box in the recognised image's pixels. */
+typedef struct {
+    int   row, col, rowspan, colspan;
+    char *text;            /* NFC, owned */
+    int   x0, y0, x1, y1;
+} tl_cell_t;
+
+/* One figure of a table: row label, column label (header cells above it
+ * joined by " - "), the value as printed and its parsed number. */
+typedef struct {
+    char  *row, *column, *value, *unit;   /* owned; unit may be NULL */
+    double number;
+    int    has_number;     /* 0: the value is not a figure (number is null) */
+} tl_record_t;
+
+/* A table found on a page. */
+typedef struct {
+    char  *title, *unit, *notes;   /* owned, NULL when absent */
+    char  *style;          /* "ruled", "horizontal", "unruled" (owned) */
+    int    x0, y0, x1, y1; /* bounding box in the recognised image */
+    int    n_rows, n_cols, header_rows;
+    int    low_confidence; /* structure not trusted */
+    tl_cell_t   *cells;
+    size_t       n_cells;
+    tl_record_t *records;
+    size_t       n_records;
+} tl_table_t;
+
+void tl_table_clear(tl_table_t *t);
+
 /* A page moves through the flow as one value.  Strings are owned by the page
  * (malloc'ed) and freed by tl_page_free(). */
 typedef struct {
@@ -156,6 +186,13 @@ typedef struct {
     size_t  n_words;
     float   mean_conf;     /* 0..100, -1 when not recognised */
     char    warnings[256]; /* recognition warnings, "; "-separated */
+    tl_table_t *tables;    /* owned */
+    size_t  n_tables;
+    /* The access copy of the recognised page (same pixels as the word
+     * boxes), encoded; NULL until made.  image_mime: "image/jpeg", ... */
+    unsigned char *image;
+    size_t  image_len;
+    char   *image_mime;
 } tl_page_t;
 
 tl_page_t *tl_page_new(void);
@@ -176,6 +213,15 @@ void tl_dc_clear(tl_dc_t *dc);
 /* Replaces *@field with a copy of @value (NULL clears it). */
 tl_status_t tl_dc_set(char **field, const char *value);
 
+/* A file the driver attaches to a document for the archive to keep in its
+ * package (access copies, ALTO, the searchable PDF, table CSV, DC XML...).
+ * @name is relative to the package root ("document.pdf", "pages/0001.xml"). */
+typedef struct {
+    char          *name;
+    unsigned char *data;
+    size_t         len;
+} tl_attach_t;
+
 /* A document: a list of pages, its class and its Dublin Core record. */
 typedef struct {
     char      *id;
@@ -186,12 +232,19 @@ typedef struct {
     tl_page_t **pages;     /* owned */
     size_t     n_pages;
     size_t     cap_pages;
+    tl_attach_t *files;    /* owned; written into the package when filed */
+    size_t     n_files;
 } tl_doc_t;
 
 tl_doc_t *tl_doc_new(void);
 void tl_doc_free(tl_doc_t *d);
 /* Takes ownership of @p (insert). */
 tl_status_t tl_doc_add_page(tl_doc_t *d, tl_page_t *p);
+
+/* Attaches @len bytes at @data under @name (copied).  @name must be a
+ * relative path without "..", "." or empty parts; TL_ERR_ARG otherwise.
+ * Attaching a name twice replaces the earlier bytes. */
+tl_status_t tl_doc_attach(tl_doc_t *d, const char *name, const void *data, size_t len);
 
 /* The class's Vietnamese name ("quyet-dinh" -> "Quyết định"); "Khác" for
  * unknown slugs.  Static string. */

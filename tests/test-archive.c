@@ -55,6 +55,24 @@ main(void)
     ok(tl_archive_open("lib", &a, err, sizeof err) == TL_OK && a, "open");
 
     d = make_doc("scan1.tif", "original bytes 1");
+    ok(tl_doc_attach(d, "tables/0001-1.csv", "a,b\n", 4) == TL_OK &&
+           tl_doc_attach(d, "document.pdf", "%PDF-", 5) == TL_OK &&
+           tl_doc_attach(d, "document.pdf", "%PDF-1.4", 8) == TL_OK && d->n_files == 2,
+       "attach files; a second attach of a name replaces it");
+    ok(tl_doc_attach(d, "../x", "", 0) == TL_ERR_ARG && tl_doc_attach(d, "/x", "", 0) == TL_ERR_ARG &&
+           tl_doc_attach(d, "a//b", "", 0) == TL_ERR_ARG && tl_doc_attach(d, "a/./b", "", 0) == TL_ERR_ARG &&
+           tl_doc_attach(d, "", "", 0) == TL_ERR_ARG && tl_doc_attach(d, "a/", "", 0) == TL_ERR_ARG,
+       "attachment names that climb or are empty are refused");
+    d->pages[0]->tables = calloc(1, sizeof(tl_table_t));
+    d->pages[0]->n_tables = 1;
+    d->pages[0]->tables[0].title = strdup("Dân số");
+    d->pages[0]->tables[0].records = calloc(1, sizeof(tl_record_t));
+    d->pages[0]->tables[0].n_records = 1;
+    d->pages[0]->tables[0].records[0].row = strdup("Hà Nội");
+    d->pages[0]->tables[0].records[0].column = strdup("2019");
+    d->pages[0]->tables[0].records[0].value = strdup("1.234,5");
+    d->pages[0]->tables[0].records[0].number = 1234.5;
+    d->pages[0]->tables[0].records[0].has_number = 1;
     ok(tl_archive_file_doc(a, d) == TL_OK && d->id, "file a document: %s", tl_archive_errmsg(a));
     snprintf(id, sizeof id, "%s", d->id);
     snprintf(path, sizeof path, "lib/objects/%s/originals/0001-scan1.tif", id);
@@ -65,6 +83,17 @@ main(void)
     ok(exists(path), "manifest written");
     snprintf(path, sizeof path, "lib/objects/%s/pages/0001.txt", id);
     ok(exists(path), "page text written");
+    snprintf(path, sizeof path, "lib/objects/%s/tables/0001-1.csv", id);
+    ok(tl_file_read(path, &orig, &len) == TL_OK && len == 4, "attachment written in a subfolder");
+    free(orig);
+    snprintf(path, sizeof path, "lib/objects/%s/manifest-sha256.txt", id);
+    ok(tl_file_read(path, &orig, &len) == TL_OK && strstr((char *)orig, "  tables/0001-1.csv\n") &&
+           strstr((char *)orig, "  document.pdf\n"), "attachments are in the manifest");
+    free(orig);
+    snprintf(path, sizeof path, "lib/objects/%s/document.json", id);
+    ok(tl_file_read(path, &orig, &len) == TL_OK && strstr((char *)orig, "\"number\": 1234.5") &&
+           strstr((char *)orig, "\"title\": \"Dân số\""), "tables in the export object");
+    free(orig);
     ok(tl_archive_has_page(a, d->pages[0]->sha256, 1, &doc_id, &src) && !strcmp(doc_id, id) &&
            !strcmp(src, "scan1.tif"), "the page is known as filed");
     free(doc_id);
@@ -89,6 +118,12 @@ main(void)
     tl_doc_free(back);
     ok(tl_archive_doc_json(a, "../../etc", &json) == TL_ERR_NOTFOUND && json == NULL,
        "a climbing id is refused");
+
+    d = make_doc("scan3.tif", "original bytes 3");
+    tl_doc_attach(d, "originals/0001-scan3.tif", "evil", 4);
+    ok(tl_archive_file_doc(a, d) == TL_ERR_ARG && strstr(tl_archive_errmsg(a), "reserved"),
+       "an attachment cannot replace an original: %s", tl_archive_errmsg(a));
+    tl_doc_free(d);
 
     /* A package whose source vanished is not half-filed. */
     d = make_doc("scan2.tif", "original bytes 2");
