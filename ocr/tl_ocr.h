@@ -84,6 +84,19 @@ tl_status_t tl_ocr_describe_doc(tl_doc_t *doc);
  * written are impossible or @text is not UTF-8, TL_ERR_ARG for NULL. */
 tl_status_t tl_ocr_parse_vn_date(const char *text, char iso[11]);
 
+/* ---- re-reading a region ------------------------------------------------------ */
+
+/* Recognises the rectangle (@x, @y, @w, @h) of @pix (at @dpi) as one line
+ * of text, with the characters limited to @whitelist (NULL or "": all),
+ * for example a table cell's figure with "0123456789.,-".  *@text gets
+ * the NFC text with surrounding space trimmed (the caller frees it) and
+ * *@conf (may be NULL) Tesseract's mean confidence 0..100.  The engine's
+ * settings are restored afterwards.  Returns TL_OK (an empty text when
+ * nothing was read), TL_ERR_ARG (NULL arguments, a rectangle outside
+ * @pix), TL_ERR_NOMEM. */
+tl_status_t tl_ocr_read_region(tl_ocr_t *ocr, struct Pix *pix, int dpi, int x, int y, int w, int h,
+                               const char *whitelist, char **text, float *conf);
+
 #ifdef __cplusplus
 }
 #endif
