@@ -6,6 +6,7 @@
 #include "tables-private.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,7 +178,7 @@ make_lines(const ctx_t *c, size_t *idx, size_t n, line_t **out, size_t *n_out)
 {
     line_t *L = NULL;
     size_t nl = 0, i, start = 0;
-    long sum = 0;
+    long sum = 0, hsum = 0;
 
     *out = NULL;
     *n_out = 0;
@@ -189,9 +190,19 @@ make_lines(const ctx_t *c, size_t *idx, size_t n, line_t **out, size_t *n_out)
     if (!L)
         return TL_ERR_NOMEM;
     for (i = 0; i <= n; i++) {
-        if (i < n && i > start && labs(c->tok[idx[i]].cy - sum / (long)(i - start)) <= c->h / 2) {
-            sum += c->tok[idx[i]].cy;
-            continue;
+        if (i < n && i > start) {
+            /* Half the smaller of the word's height and the line's: small
+             * print in a table beside large print in the text. */
+            const tok_t *t = &c->tok[idx[i]];
+            long mean = sum / (long)(i - start), lh = hsum / (long)(i - start);
+            long th = t->y1 - t->y0 < lh ? t->y1 - t->y0 : lh;
+            if (th < lh / 2)   /* a dash, a comma: as tall as the line */
+                th = lh;
+            if (labs(t->cy - mean) <= th / 2) {
+                sum += t->cy;
+                hsum += t->y1 - t->y0;
+                continue;
+            }
         }
         if (i > start) {
             line_t *l = &L[nl++];
@@ -221,6 +232,7 @@ make_lines(const ctx_t *c, size_t *idx, size_t n, line_t **out, size_t *n_out)
         if (i < n) {
             start = i;
             sum = c->tok[idx[i]].cy;
+            hsum = c->tok[idx[i]].y1 - c->tok[idx[i]].y0;
         }
     }
     *out = L;
@@ -236,6 +248,45 @@ free_lines(line_t *L, size_t n)
     for (i = 0; L && i < n; i++)
         free(L[i].tok);
     free(L);
+}
+
+/* Joins a figure the recognition split in two ("2.164," "1") when the
+ * pieces stand close together and read as one figure once joined. */
+static tl_status_t
+join_split_figures(ctx_t *c, line_t *l)
+{
+    size_t k = 0;
+
+    while (k + 1 < l->n) {
+        tok_t *a = &c->tok[l->tok[k]], *b = &c->tok[l->tok[k + 1]];
+        double d;
+        if (b->x0 - a->x1 < c->h / 2 && (!a->fig || !b->fig)) {
+            size_t la = strlen(a->text), lb = strlen(b->text);
+            char *j = malloc(la + lb + 1);
+            if (!j)
+                return TL_ERR_NOMEM;
+            memcpy(j, a->text, la);
+            memcpy(j + la, b->text, lb + 1);
+            if (tl_tables_parse_number(j, &d)) {
+                free(a->text);
+                a->text = j;
+                a->fig = 1;
+                if (b->x1 > a->x1) a->x1 = b->x1;
+                if (b->y0 < a->y0) a->y0 = b->y0;
+                if (b->y1 > a->y1) a->y1 = b->y1;
+                a->cx = (a->x0 + a->x1) / 2;
+                if (b->conf < a->conf)
+                    a->conf = b->conf;
+                b->used = 1;   /* folded into @a */
+                memmove(l->tok + k + 1, l->tok + k + 2, (l->n - k - 2) * sizeof *l->tok);
+                l->n--;
+                continue;
+            }
+            free(j);
+        }
+        k++;
+    }
+    return TL_OK;
 }
 
 /* A row of figures: a label (or none) then two or more figures standing
@@ -263,7 +314,7 @@ mark_figline(const ctx_t *c, line_t *l)
         }
     }
     l->figline = 0;
-    if (n_fig < 2 || !spaced || n_fig * 5 < n_after * 4)
+    if (n_fig < 2 || !spaced || n_fig * 3 < n_after * 2)
         return;
     /* A label then figures; or figures alone when some carry separators
      * (a row of years alone is a header). */
@@ -825,6 +876,49 @@ reread_figure(tl_ocr_t *ocr, PIX *bin, int dpi, const char *old, float old_conf,
     return NULL;
 }
 
+/* Re-reads a one-line row label on its own: the page's reading drops
+ * diacritics of small print more often than a line read alone does.  The
+ * re-read is taken only when it spells the same letters (folded), so it
+ * can mend tone marks but never change a name.  NULL to keep @old. */
+static char *
+reread_label(const ctx_t *c, tl_ocr_t *ocr, PIX *bin, int dpi, const char *old, const size_t *idx,
+             size_t n)
+{
+    int x0 = 1 << 30, y0 = 1 << 30, x1 = -1, y1 = -1, pad = c->h / 3;
+    size_t k;
+    char *text = NULL, *fa, *fb;
+    float conf = 0;
+    int same;
+
+    for (k = 0; k < n; k++) {
+        const tok_t *t = &c->tok[idx[k]];
+        if (t->x0 < x0) x0 = t->x0;
+        if (t->y0 < y0) y0 = t->y0;
+        if (t->x1 > x1) x1 = t->x1;
+        if (t->y1 > y1) y1 = t->y1;
+    }
+    if (y1 - y0 > 2 * c->h)   /* wrapped over lines: not one line to read */
+        return NULL;
+    x0 = x0 - pad > 0 ? x0 - pad : 0;
+    y0 = y0 - pad > 0 ? y0 - pad : 0;
+    x1 = x1 + pad < pixGetWidth(bin) ? x1 + pad : pixGetWidth(bin) - 1;
+    y1 = y1 + pad < pixGetHeight(bin) ? y1 + pad : pixGetHeight(bin) - 1;
+    if (tl_ocr_read_region(ocr, bin, dpi, x0, y0, x1 - x0, y1 - y0, NULL, &text, &conf) != TL_OK ||
+        !text)
+        return NULL;
+    fa = tl_text_fold(text);
+    fb = tl_text_fold(old);
+    same = fa && fb && !strcmp(fa, fb) && strcmp(text, old) != 0;
+    if (getenv("TL_TABLES_DEBUG"))
+        fprintf(stderr, "label '%s' -> '%s' (%.0f)%s\n", old, text, conf, same ? " taken" : "");
+    free(fa);
+    free(fb);
+    if (same)
+        return text;
+    free(text);
+    return NULL;
+}
+
 static tl_status_t
 build_table(ctx_t *c, frame_t *f, PIX *bin, int dpi, tl_ocr_t *ocr, tl_table_t *t)
 {
@@ -926,6 +1020,13 @@ build_table(ctx_t *c, frame_t *f, PIX *bin, int dpi, tl_ocr_t *ocr, tl_table_t *
         if (!label) {
             st = TL_ERR_NOMEM;
             break;
+        }
+        if (ocr && bin && cnt[0] > 0) {
+            char *better = reread_label(c, ocr, bin, dpi, label, per[0], cnt[0]);
+            if (better) {
+                free(label);
+                label = better;
+            }
         }
         st = add_cell(t, &cell_cap, H + (int)i, 0, 1, 1, label, f->bounds[0], r->y0, f->bounds[1],
                       r->y1);
@@ -1106,6 +1207,15 @@ frame_body(ctx_t *c, frame_t *f, size_t first)
                 break;
         }
     }
+    /* A row label wrapped over lines may start above the first figures. */
+    while (first > 0) {
+        const line_t *l = &c->line[first - 1], *fl = &c->line[first];
+        int figx = c->tok[fl->tok[fl->first_fig]].x0;
+        if (l->used || l->figline || abs(l->x0 - fl->x0) > c->h || l->x1 >= figx ||
+            fl->y0 - l->y1 > c->h || hrule_between(c, l->cy, fl->cy, fl->x0, figx))
+            break;
+        first--;
+    }
     f->first = first;
     f->last = last;
     f->x0 = 1 << 30;
@@ -1208,8 +1318,16 @@ tl_tables_extract(tl_page_t *page, PIX *bin, int dpi, tl_ocr_t *ocr)
             st = make_lines(&c, idx, c.n_tok, &c.line, &c.n_line);
         free(idx);
     }
-    for (i = 0; st == TL_OK && i < c.n_line; i++)
+    for (i = 0; st == TL_OK && i < c.n_line; i++) {
+        st = join_split_figures(&c, &c.line[i]);
         mark_figline(&c, &c.line[i]);
+        if (getenv("TL_TABLES_DEBUG")) {
+            char *lt = line_text(&c, &c.line[i]);
+            fprintf(stderr, "line %zu y %d-%d fig %d: %s\n", i, c.line[i].y0, c.line[i].y1,
+                    c.line[i].figline, lt ? lt : "");
+            free(lt);
+        }
+    }
     for (i = 0; st == TL_OK && i < c.n_line; i++) {
         frame_t f;
         tl_table_t t;
