@@ -18,7 +18,9 @@ typedef struct {
     char *text;          /* owned; dot leaders stripped */
     int x0, y0, x1, y1, cx, cy;
     float conf;
-    int fig;             /* a figure or a "no figure" mark */
+    int fig;             /* a figure or a "no figure" mark; 2: one misread
+                          * (letters for digits: "Z.600,2"), to be re-read */
+    int lab;             /* part of a row label */
     int used;            /* taken by a table, its title or notes */
 } tok_t;
 
@@ -45,6 +47,7 @@ typedef struct {
 /* One header cell in the making: a phrase, perhaps over several lines. */
 typedef struct {
     tl_buf_t text;
+    float conf;          /* the lowest of its words */
     int x0, y0, x1, y1;
     int c0, c1;          /* columns covered */
     int row, rowspan;
@@ -95,6 +98,29 @@ token_is_figure(const char *s)
     return tl_tables_parse_number(s, &d) || tl_tables_is_blank_mark(s);
 }
 
+/* A figure with letters read for digits ("Z.600,2", "1O,5"): 2; a figure:
+ * 1; anything else 0.  Only the shape is judged here; the value is taken
+ * from a re-read of the cell, never from these letters. */
+static int
+token_figure_shape(const char *s)
+{
+    static const char from[] = "ZzOoDlI|SB", to[] = "7700011158";
+    char buf[64];
+    size_t i, n = strlen(s), digits = 0;
+
+    if (token_is_figure(s))
+        return 1;
+    if (n == 0 || n >= sizeof buf)
+        return 0;
+    for (i = 0; i < n; i++) {
+        const char *m = strchr(from, s[i]);
+        buf[i] = m ? to[m - from] : s[i];
+        digits += s[i] >= '0' && s[i] <= '9';
+    }
+    buf[n] = '\0';
+    return digits * 2 >= n && token_is_figure(buf) ? 2 : 0;
+}
+
 static int
 cmp_int(const void *a, const void *b)
 {
@@ -137,7 +163,7 @@ load_tokens(ctx_t *c, const tl_page_t *page)
         t->cx = (w->x0 + w->x1) / 2;
         t->cy = (w->y0 + w->y1) / 2;
         t->conf = w->conf;
-        t->fig = token_is_figure(t->text);
+        t->fig = token_figure_shape(t->text);
         hs[c->n_tok] = w->y1 - w->y0;
         c->n_tok++;
     }
@@ -260,7 +286,7 @@ join_split_figures(ctx_t *c, line_t *l)
     while (k + 1 < l->n) {
         tok_t *a = &c->tok[l->tok[k]], *b = &c->tok[l->tok[k + 1]];
         double d;
-        if (b->x0 - a->x1 < c->h / 2 && (!a->fig || !b->fig)) {
+        if (b->x0 - a->x1 < c->h / 2 && (a->fig != 1 || b->fig != 1)) {
             size_t la = strlen(a->text), lb = strlen(b->text);
             char *j = malloc(la + lb + 1);
             if (!j)
@@ -293,7 +319,7 @@ join_split_figures(ctx_t *c, line_t *l)
  * apart, and little but figures after the first one.  A sentence quoting
  * numbers has words between them and is not a row. */
 static void
-mark_figline(const ctx_t *c, line_t *l)
+mark_figline(ctx_t *c, line_t *l)
 {
     size_t k, first = l->n, n_fig = 0, n_after = 0;
     int spaced = 1;
@@ -314,6 +340,8 @@ mark_figline(const ctx_t *c, line_t *l)
         }
     }
     l->figline = 0;
+    for (k = 0; k < l->n; k++)
+        c->tok[l->tok[k]].lab = k < first;
     if (n_fig < 2 || !spaced || n_fig * 3 < n_after * 2)
         return;
     /* A label then figures; or figures alone when some carry separators
@@ -703,7 +731,10 @@ build_header(ctx_t *c, const frame_t *f, int y0, int y1, phrase_t **out, size_t 
                 p->y0 = t->y0;
                 p->x1 = t->x1;
                 p->y1 = t->y1;
+                p->conf = t->conf;
             } else {
+                if (t->conf < p->conf)
+                    p->conf = t->conf;
                 tl_buf_adds(&p->text, " ");
                 if (t->x1 > p->x1) p->x1 = t->x1;
                 if (t->y0 < p->y0) p->y0 = t->y0;
@@ -744,6 +775,7 @@ build_header(ctx_t *c, const frame_t *f, int y0, int y1, phrase_t **out, size_t 
             if (q->y1 > p->y1) p->y1 = q->y1;
             if (q->x0 < p->x0) p->x0 = q->x0;
             if (q->x1 > p->x1) p->x1 = q->x1;
+            if (q->conf < p->conf) p->conf = q->conf;
             tl_buf_free(&q->text);
             q->c0 = -1;
         }
@@ -851,6 +883,79 @@ add_record(tl_table_t *t, size_t *cap, const char *row, const char *col, const c
     return TL_OK;
 }
 
+static size_t
+count_digits(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s; s++)
+        n += *s >= '0' && *s <= '9';
+    return n;
+}
+
+/* Code points outside ASCII: letters with tone or vowel marks. */
+static size_t
+count_marked(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) == 0xC0;
+    return n;
+}
+
+static size_t
+edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), i, j, *row, r;
+
+    row = malloc((lb + 1) * sizeof *row);
+    if (!row)
+        return (size_t)-1;
+    for (j = 0; j <= lb; j++)
+        row[j] = j;
+    for (i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (j = 1; j <= lb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    r = row[lb];
+    free(row);
+    return r;
+}
+
+/* Whether a text read again (@text, confidence @conf) should replace the
+ * page's reading @old (its lowest word confidence @old_conf).  The page's
+ * reading of small print often loses tone marks that a line read alone
+ * keeps: the same letters with as many marks or more are taken; other
+ * letters only when the re-read is sure, far surer than the page, and
+ * differs by a letter or two. */
+static int
+better_text(const char *old, float old_conf, const char *text, float conf)
+{
+    char *fa = tl_text_fold(text), *fb = tl_text_fold(old);
+    int take = 0;
+
+    if (fa && fb && fa[0] && strcmp(text, old) != 0) {
+        if (!strcmp(fa, fb))
+            take = count_marked(text) >= count_marked(old);
+        else if (conf >= 90 && (conf > old_conf + 10 ||
+                                (conf > old_conf + 2 && count_marked(text) > count_marked(old)))) {
+            size_t d = edit_distance(fa, fb), n = strlen(fb);
+            take = d <= 2 && d * 4 <= n;
+        }
+    }
+    free(fa);
+    free(fb);
+    return take;
+}
+
 /* Re-reads the figure cell [x0,x1]x[y0,y1] with a digits-only character set;
  * returns the new text when it reads as a figure where the page's words did
  * not, or when both read as figures and the re-read is surer.  NULL to
@@ -870,25 +975,58 @@ reread_figure(tl_ocr_t *ocr, PIX *bin, int dpi, const char *old, float old_conf,
         return NULL;
     old_ok = token_is_figure(old);
     new_ok = token_is_figure(text);
+    if (getenv("TL_TABLES_DEBUG"))
+        fprintf(stderr, "figure '%s' (%.0f) -> '%s' (%.0f)\n", old, old_conf, text, conf);
+    /* A rule beside the figure may read as a minus: a sign is never added. */
+    if (text[0] == '-' && text[1] && old[0] != '-')
+        new_ok = 0;
+    /* A dash stays a dash; a figure read twice differs only in its digits. */
+    if (old_ok && (tl_tables_is_blank_mark(old) || count_digits(old) != count_digits(text)))
+        new_ok = 0;
     if (new_ok && (!old_ok || (strcmp(text, old) != 0 && conf > old_conf + 5)))
         return text;
     free(text);
     return NULL;
 }
 
-/* Re-reads a one-line row label on its own: the page's reading drops
- * diacritics of small print more often than a line read alone does.  The
- * re-read is taken only when it spells the same letters (folded), so it
- * can mend tone marks but never change a name.  NULL to keep @old. */
+/* Re-reads the text in [x0,x1]x[y0,y1] (one line) on its own, and returns
+ * it when better_text() prefers it to @old; NULL to keep @old. */
+static char *
+reread_box(const ctx_t *c, tl_ocr_t *ocr, PIX *bin, int dpi, const char *old, float old_conf,
+           int x0, int y0, int x1, int y1)
+{
+    int pad = c->h / 3;
+    char *text = NULL;
+    float conf = 0;
+    int take;
+
+    if (y1 - y0 > 2 * c->h)   /* wrapped over lines: not one line to read */
+        return NULL;
+    x0 = x0 - pad > 0 ? x0 - pad : 0;
+    y0 = y0 - pad > 0 ? y0 - pad : 0;
+    x1 = x1 + pad < pixGetWidth(bin) ? x1 + pad : pixGetWidth(bin) - 1;
+    y1 = y1 + pad < pixGetHeight(bin) ? y1 + pad : pixGetHeight(bin) - 1;
+    if (x1 <= x0 || y1 <= y0 ||
+        tl_ocr_read_region(ocr, bin, dpi, x0, y0, x1 - x0, y1 - y0, NULL, &text, &conf) != TL_OK ||
+        !text)
+        return NULL;
+    take = better_text(old, old_conf, text, conf);
+    if (getenv("TL_TABLES_DEBUG"))
+        fprintf(stderr, "reread '%s' (%.0f) -> '%s' (%.0f)%s\n", old, old_conf, text, conf,
+                take ? " taken" : "");
+    if (take)
+        return text;
+    free(text);
+    return NULL;
+}
+
 static char *
 reread_label(const ctx_t *c, tl_ocr_t *ocr, PIX *bin, int dpi, const char *old, const size_t *idx,
              size_t n)
 {
-    int x0 = 1 << 30, y0 = 1 << 30, x1 = -1, y1 = -1, pad = c->h / 3;
+    int x0 = 1 << 30, y0 = 1 << 30, x1 = -1, y1 = -1;
+    float old_conf = 100;
     size_t k;
-    char *text = NULL, *fa, *fb;
-    float conf = 0;
-    int same;
 
     for (k = 0; k < n; k++) {
         const tok_t *t = &c->tok[idx[k]];
@@ -896,27 +1034,9 @@ reread_label(const ctx_t *c, tl_ocr_t *ocr, PIX *bin, int dpi, const char *old, 
         if (t->y0 < y0) y0 = t->y0;
         if (t->x1 > x1) x1 = t->x1;
         if (t->y1 > y1) y1 = t->y1;
+        if (t->conf < old_conf) old_conf = t->conf;
     }
-    if (y1 - y0 > 2 * c->h)   /* wrapped over lines: not one line to read */
-        return NULL;
-    x0 = x0 - pad > 0 ? x0 - pad : 0;
-    y0 = y0 - pad > 0 ? y0 - pad : 0;
-    x1 = x1 + pad < pixGetWidth(bin) ? x1 + pad : pixGetWidth(bin) - 1;
-    y1 = y1 + pad < pixGetHeight(bin) ? y1 + pad : pixGetHeight(bin) - 1;
-    if (tl_ocr_read_region(ocr, bin, dpi, x0, y0, x1 - x0, y1 - y0, NULL, &text, &conf) != TL_OK ||
-        !text)
-        return NULL;
-    fa = tl_text_fold(text);
-    fb = tl_text_fold(old);
-    same = fa && fb && !strcmp(fa, fb) && strcmp(text, old) != 0;
-    if (getenv("TL_TABLES_DEBUG"))
-        fprintf(stderr, "label '%s' -> '%s' (%.0f)%s\n", old, text, conf, same ? " taken" : "");
-    free(fa);
-    free(fb);
-    if (same)
-        return text;
-    free(text);
-    return NULL;
+    return reread_box(c, ocr, bin, dpi, old, old_conf, x0, y0, x1, y1);
 }
 
 static tl_status_t
@@ -977,6 +1097,18 @@ build_table(ctx_t *c, frame_t *f, PIX *bin, int dpi, tl_ocr_t *ocr, tl_table_t *
     if (st != TL_OK)
         goto out;
     H = header_rows(P, np, f->n_cols, &f->low);
+    for (i = 0; ocr && bin && i < np; i++) {
+        phrase_t *p = &P[i];
+        char *better;
+        if (p->c0 < 0 || !p->text.data)
+            continue;
+        better = reread_box(c, ocr, bin, dpi, p->text.data, p->conf, p->x0, p->y0, p->x1, p->y1);
+        if (better) {
+            tl_buf_free(&p->text);
+            tl_buf_adds(&p->text, better);
+            free(better);
+        }
+    }
     t->header_rows = H;
     t->n_cols = f->n_cols;
     t->n_rows = H + (int)n_rows;
@@ -1008,7 +1140,7 @@ build_table(ctx_t *c, frame_t *f, PIX *bin, int dpi, tl_ocr_t *ocr, tl_table_t *
 
         for (k = 0; k < r->n; k++) {
             const tok_t *tk = &c->tok[r->tok[k]];
-            int cc = col_of(f, tk->cx);
+            int cc = tk->lab ? 0 : col_of(f, tk->cx);
             /* A figure straddling a boundary is not trusted where it sits. */
             if (cc > 0 && tk->fig && cc < f->n_cols &&
                 (tk->x0 < f->bounds[cc] - c->h / 2 || tk->x1 > f->bounds[cc + 1] + c->h / 2))
