@@ -778,6 +778,87 @@ dc_from_json(json_t *dc, tl_dc_t *out)
     return TL_OK;
 }
 
+/* A string member of @o copied, or NULL when absent or not a string. */
+static tl_status_t
+member_dup(json_t *o, const char *key, char **out)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+
+    *out = NULL;
+    if (!v)
+        return TL_OK;
+    *out = strdup(v);
+    return *out ? TL_OK : TL_ERR_NOMEM;
+}
+
+/* The tables of a page as document.json keeps them (DESIGN.md's export),
+ * back into the model.  Members missing or of another type read as empty. */
+static tl_status_t
+tables_from_json(json_t *arr, tl_page_t *p)
+{
+    size_t n = json_array_size(arr), i, k;
+    tl_status_t st = TL_OK;
+
+    if (n == 0)
+        return TL_OK;
+    p->tables = calloc(n, sizeof *p->tables);
+    if (!p->tables)
+        return TL_ERR_NOMEM;
+    for (i = 0; i < n && st == TL_OK; i++) {
+        json_t *jt = json_array_get(arr, i), *cells = json_object_get(jt, "cells"),
+               *recs = json_object_get(jt, "records"), *bbox = json_object_get(jt, "bbox");
+        tl_table_t *t = &p->tables[i];
+        p->n_tables++;
+        if ((st = member_dup(jt, "title", &t->title)) != TL_OK ||
+            (st = member_dup(jt, "unit", &t->unit)) != TL_OK ||
+            (st = member_dup(jt, "notes", &t->notes)) != TL_OK ||
+            (st = member_dup(jt, "style", &t->style)) != TL_OK)
+            break;
+        t->x0 = (int)json_integer_value(json_array_get(bbox, 0));
+        t->y0 = (int)json_integer_value(json_array_get(bbox, 1));
+        t->x1 = (int)json_integer_value(json_array_get(bbox, 2));
+        t->y1 = (int)json_integer_value(json_array_get(bbox, 3));
+        t->n_rows = (int)json_integer_value(json_object_get(jt, "rows"));
+        t->n_cols = (int)json_integer_value(json_object_get(jt, "cols"));
+        t->header_rows = (int)json_integer_value(json_object_get(jt, "header_rows"));
+        t->low_confidence = json_is_true(json_object_get(jt, "low_confidence"));
+        if (json_array_size(cells) > 0 &&
+            !(t->cells = calloc(json_array_size(cells), sizeof *t->cells)))
+            st = TL_ERR_NOMEM;
+        for (k = 0; st == TL_OK && k < json_array_size(cells); k++) {
+            json_t *jc = json_array_get(cells, k), *cb = json_object_get(jc, "bbox");
+            tl_cell_t *c = &t->cells[t->n_cells];
+            c->row = (int)json_integer_value(json_object_get(jc, "row"));
+            c->col = (int)json_integer_value(json_object_get(jc, "col"));
+            c->rowspan = (int)json_integer_value(json_object_get(jc, "rowspan"));
+            c->colspan = (int)json_integer_value(json_object_get(jc, "colspan"));
+            c->x0 = (int)json_integer_value(json_array_get(cb, 0));
+            c->y0 = (int)json_integer_value(json_array_get(cb, 1));
+            c->x1 = (int)json_integer_value(json_array_get(cb, 2));
+            c->y1 = (int)json_integer_value(json_array_get(cb, 3));
+            st = member_dup(jc, "text", &c->text);
+            if (st == TL_OK && !c->text && !(c->text = strdup("")))
+                st = TL_ERR_NOMEM;
+            t->n_cells++;
+        }
+        if (st == TL_OK && json_array_size(recs) > 0 &&
+            !(t->records = calloc(json_array_size(recs), sizeof *t->records)))
+            st = TL_ERR_NOMEM;
+        for (k = 0; st == TL_OK && k < json_array_size(recs); k++) {
+            json_t *jr = json_array_get(recs, k), *num = json_object_get(jr, "number");
+            tl_record_t *r = &t->records[t->n_records++];
+            if ((st = member_dup(jr, "row", &r->row)) != TL_OK ||
+                (st = member_dup(jr, "column", &r->column)) != TL_OK ||
+                (st = member_dup(jr, "value", &r->value)) != TL_OK ||
+                (st = member_dup(jr, "unit", &r->unit)) != TL_OK)
+                break;
+            r->has_number = json_is_number(num);
+            r->number = r->has_number ? json_number_value(num) : 0;
+        }
+    }
+    return st;
+}
+
 tl_status_t
 tl_archive_load_doc(tl_archive_t *a, const char *id, tl_doc_t **out)
 {
@@ -830,6 +911,11 @@ tl_archive_load_doc(tl_archive_t *a, const char *id, tl_doc_t **out)
             break;
         }
         p->source_page = (int)json_integer_value(json_object_get(jp, "source_page"));
+        if (tables_from_json(json_object_get(jp, "tables"), p) != TL_OK) {
+            tl_page_free(p);
+            st = TL_ERR_NOMEM;
+            break;
+        }
         sqlite3_reset(s);
         sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 2, (sqlite3_int64)(i + 1));

@@ -53,18 +53,11 @@ table_to_json(const tl_table_t *t)
         json_decref(recs);
         return NULL;
     }
+    /* DESIGN.md's members first, in its order; what tulieu adds after. */
     json_object_set_new(o, "title", t->title ? json_string(t->title) : json_null());
     json_object_set_new(o, "unit", t->unit ? json_string(t->unit) : json_null());
-    if (t->notes)
-        json_object_set_new(o, "notes", json_string(t->notes));
-    if (t->style)
-        json_object_set_new(o, "style", json_string(t->style));
     json_object_set_new(o, "bbox", json_pack("[i,i,i,i]", t->x0, t->y0, t->x1, t->y1));
-    json_object_set_new(o, "rows", json_integer(t->n_rows));
-    json_object_set_new(o, "cols", json_integer(t->n_cols));
     json_object_set_new(o, "header_rows", json_integer(t->header_rows));
-    if (t->low_confidence)
-        json_object_set_new(o, "low_confidence", json_true());
     for (i = 0; i < t->n_cells; i++) {
         const tl_cell_t *c = &t->cells[i];
         json_array_append_new(
@@ -84,6 +77,14 @@ table_to_json(const tl_table_t *t)
         json_array_append_new(recs, jr);
     }
     json_object_set_new(o, "records", recs);
+    if (t->notes)
+        json_object_set_new(o, "notes", json_string(t->notes));
+    if (t->style)
+        json_object_set_new(o, "style", json_string(t->style));
+    json_object_set_new(o, "rows", json_integer(t->n_rows));
+    json_object_set_new(o, "cols", json_integer(t->n_cols));
+    if (t->low_confidence)
+        json_object_set_new(o, "low_confidence", json_true());
     return o;
 }
 

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "fixtures.h"
 #include "tap.h"
+#include "tl_archive.h"
 #include "tl_ocr.h"
 #include "tl_tables.h"
 
@@ -482,6 +483,74 @@ test_bad_input(void)
     pixDestroy(&blank);
 }
 
+/* Tables filed with their document come back from document.json whole. */
+static void
+test_archive_roundtrip(void)
+{
+    tl_doc_t *d = tl_doc_new(), *back = NULL;
+    tl_page_t *p = tl_page_new();
+    tl_table_t *t;
+    tl_archive_t *a = NULL;
+    char err[256] = "", *j1 = NULL, *j2 = NULL;
+    json_t *o1 = NULL, *o2 = NULL, *t1, *t2;
+    FILE *fp = fopen("scan.tif", "wb");
+
+    if (fp) {
+        fputs("not really a scan", fp);
+        fclose(fp);
+    }
+    p->source = strdup("scan.tif");
+    p->abs_path = strdup("scan.tif");
+    p->source_page = 1;
+    p->text = strdup("Dan so");
+    p->format = strdup("image/tiff");
+    tl_sha256_file("scan.tif", p->sha256);
+    p->tables = calloc(1, sizeof *p->tables);
+    p->n_tables = 1;
+    t = &p->tables[0];
+    t->title = strdup("Dân số trung bình");
+    t->unit = strdup("Nghìn người");
+    t->notes = strdup("Ghi chú: sơ bộ");
+    t->style = strdup("horizontal");
+    t->x0 = 10, t->y0 = 20, t->x1 = 300, t->y1 = 400;
+    t->n_rows = 2, t->n_cols = 2, t->header_rows = 1, t->low_confidence = 1;
+    t->cells = calloc(2, sizeof *t->cells);
+    t->n_cells = 2;
+    t->cells[0] = (tl_cell_t){0, 1, 1, 1, strdup("2019"), 100, 20, 300, 60};
+    t->cells[1] = (tl_cell_t){1, 0, 1, 1, strdup("Hà Nội"), 10, 60, 100, 100};
+    t->records = calloc(2, sizeof *t->records);
+    t->n_records = 2;
+    t->records[0] = (tl_record_t){strdup("Hà Nội"), strdup("2019"), strdup("1.234,5"),
+                                  strdup("Nghìn người"), 1234.5, 1};
+    t->records[1] = (tl_record_t){strdup("Hà Nội"), strdup("2020"), strdup("-"), NULL, 0, 0};
+    tl_doc_add_page(d, p);
+    d->cls = strdup("bieu-so-lieu");
+    ok(tl_archive_create("lib", err, sizeof err) == TL_OK &&
+           tl_archive_open("lib", &a, err, sizeof err) == TL_OK,
+       "library made %s", err);
+    ok(a && tl_archive_file_doc(a, d) == TL_OK, "document with a table filed");
+    ok(a && d->id && tl_archive_load_doc(a, d->id, &back) == TL_OK && back->n_pages == 1 &&
+           back->pages[0]->n_tables == 1,
+       "loaded back with its table");
+    j1 = tl_doc_to_json(d, 0);
+    j2 = back ? tl_doc_to_json(back, 0) : NULL;
+    o1 = j1 ? json_loads(j1, 0, NULL) : NULL;
+    o2 = j2 ? json_loads(j2, 0, NULL) : NULL;
+    t1 = json_object_get(json_array_get(json_object_get(o1, "pages"), 0), "tables");
+    t2 = json_object_get(json_array_get(json_object_get(o2, "pages"), 0), "tables");
+    ok(t1 && t2 && json_equal(t1, t2), "cells, records, numbers, unit, flags: the same");
+    ok(back && back->pages[0]->n_tables == 1 && !back->pages[0]->tables[0].records[1].has_number &&
+           back->pages[0]->tables[0].records[0].number == 1234.5,
+       "null number stays null");
+    json_decref(o1);
+    json_decref(o2);
+    free(j1);
+    free(j2);
+    tl_doc_free(back);
+    tl_doc_free(d);
+    tl_archive_free(a);
+}
+
 int
 main(void)
 {
@@ -493,6 +562,7 @@ main(void)
     test_figures();
     test_outputs();
     test_bad_input();
+    test_archive_roundtrip();
     if (tl_ocr_new(&opt, &ocr, err, sizeof err) != TL_OK) {
         ok(0, "Tesseract engine: %s", err);
         return tap_done();
