@@ -6,7 +6,6 @@
 #include "tables-private.h"
 
 #include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -975,8 +974,6 @@ reread_figure(tl_ocr_t *ocr, PIX *bin, int dpi, const char *old, float old_conf,
         return NULL;
     old_ok = token_is_figure(old);
     new_ok = token_is_figure(text);
-    if (getenv("TL_TABLES_DEBUG"))
-        fprintf(stderr, "figure '%s' (%.0f) -> '%s' (%.0f)\n", old, old_conf, text, conf);
     /* A rule beside the figure may read as a minus: a sign is never added. */
     if (text[0] == '-' && text[1] && old[0] != '-')
         new_ok = 0;
@@ -1011,9 +1008,6 @@ reread_box(const ctx_t *c, tl_ocr_t *ocr, PIX *bin, int dpi, const char *old, fl
         !text)
         return NULL;
     take = better_text(old, old_conf, text, conf);
-    if (getenv("TL_TABLES_DEBUG"))
-        fprintf(stderr, "reread '%s' (%.0f) -> '%s' (%.0f)%s\n", old, old_conf, text, conf,
-                take ? " taken" : "");
     if (take)
         return text;
     free(text);
@@ -1282,8 +1276,6 @@ caption_table(ctx_t *c, tl_table_t *t)
         }
         free(txt);
     }
-    /* A unit printed to the right of the title line, or inside the header
-     * band, is found among the table's own words too. */
     /* Notes: below, starting with a cue. */
     for (k = 0; k < c->n_line; k++) {
         line_t *l = &c->line[k];
@@ -1453,12 +1445,6 @@ tl_tables_extract(tl_page_t *page, PIX *bin, int dpi, tl_ocr_t *ocr)
     for (i = 0; st == TL_OK && i < c.n_line; i++) {
         st = join_split_figures(&c, &c.line[i]);
         mark_figline(&c, &c.line[i]);
-        if (getenv("TL_TABLES_DEBUG")) {
-            char *lt = line_text(&c, &c.line[i]);
-            fprintf(stderr, "line %zu y %d-%d fig %d: %s\n", i, c.line[i].y0, c.line[i].y1,
-                    c.line[i].figline, lt ? lt : "");
-            free(lt);
-        }
     }
     for (i = 0; st == TL_OK && i < c.n_line; i++) {
         frame_t f;
