@@ -84,6 +84,51 @@ tl_status_t tl_ocr_describe_doc(tl_doc_t *doc);
  * written are impossible or @text is not UTF-8, TL_ERR_ARG for NULL. */
 tl_status_t tl_ocr_parse_vn_date(const char *text, char iso[11]);
 
+
+/* ---- the trainable text classifier ------------------------------------------ */
+
+/* The document classes, in a fixed order: 0 "quyet-dinh", 1 "chi-thi",
+ * 2 "cong-van", 3 "bao-cao", 4 "bieu-so-lieu", 5 "bai-viet", 6 "khac". */
+#define TL_OCR_N_CLASSES 7
+/* The slug of class @c (static), NULL out of range. */
+const char *tl_ocr_class_slug(int c);
+/* The index of @slug, -1 when it names no class. */
+int tl_ocr_class_index(const char *slug);
+
+/* A multinomial naive Bayes over diacritic-folded words and word pairs. */
+typedef struct tl_classifier tl_classifier_t;
+
+/* An empty model to train.  Free with tl_classifier_free(); NULL on
+ * allocation failure. */
+tl_classifier_t *tl_classifier_new(void);
+void tl_classifier_free(tl_classifier_t *m);
+/* Counts one labelled document: @slug its class, @text its text (UTF-8;
+ * stray bytes are read as spaces).  TL_ERR_ARG for an unknown slug. */
+tl_status_t tl_classifier_train(tl_classifier_t *m, const char *slug, const char *text);
+/* Writes @m to @path as plain text (atomically).  TL_ERR_ARG when nothing
+ * was trained; @err names the file. */
+tl_status_t tl_classifier_save(tl_classifier_t *m, const char *path, char *err, size_t errsize);
+/* Reads a model written by tl_classifier_save().  On failure *@out is NULL
+ * and @err says "FILE:LINE: what" (TL_ERR_FORMAT) or why the file cannot be
+ * read (TL_ERR_IO, TL_ERR_NOTFOUND).  The caller frees *@out. */
+tl_status_t tl_classifier_load(const char *path, tl_classifier_t **out, char *err, size_t errsize);
+/* Scores @text: @post (TL_OCR_N_CLASSES, caller's) receives each class's
+ * posterior, summing to 1 (uniform when nothing is known).  Returns how many
+ * distinct features of the model the text holds, -1 on allocation
+ * failure.  @m is only read: one model may score texts in many threads. */
+int tl_classifier_classify(const tl_classifier_t *m, const char *text, double *post);
+/* Where the shipped model is read from: $TULIEU_MODEL when set, else
+ * $(pkgdatadir)/classes.model.  Static or environment string. */
+const char *tl_classifier_default_path(void);
+
+/* tl_ocr_describe_doc() with model @model (NULL: the built-in word table).
+ * tl_ocr_describe_doc() itself uses the model at
+ * tl_classifier_default_path(), loaded once per process, or the built-in
+ * table when that file cannot be read. */
+tl_status_t tl_ocr_describe_doc_with(tl_doc_t *doc, const tl_classifier_t *model);
+/* Below this confidence a document's class is flagged for review. */
+#define TL_OCR_REVIEW_CONF 0.5f
+
 #ifdef __cplusplus
 }
 #endif
