@@ -149,6 +149,14 @@ test_dates(void)
     is_str(iso, "2004-11-03", "numbers glued to the labels, symbol before");
     tl_ocr_parse_vn_date("Cần Thơ, ngày 69 tháng 12 năm 1995", iso);
     is_str(iso, "1995-12-09", "day 69 mended to 09 (6 read for 0)");
+    tl_ocr_parse_vn_date("Hà Nội, ngày O9 tháng l năm l998", iso);
+    is_str(iso, "1998-01-09", "letters read for digits (O for 0, l for 1)");
+    tl_ocr_parse_vn_date("ngày 15 tháng 12 năm 2O23", iso);
+    is_str(iso, "2023-12-15", "a letter O inside the year");
+    tl_ocr_parse_vn_date("ngày 1 5 tháng 3 năm 19 98", iso);
+    is_str(iso, "1998-03-15", "day and year cut in two by OCR");
+    tl_ocr_parse_vn_date("Lào Cai, ngày 5 tháng 3 năm 2001 lúc 10 giờ", iso);
+    is_str(iso, "2001-03-05", "words with o, l, i stay words");
     tl_ocr_parse_vn_date("ngày 29 tháng 2 năm 2000", iso);
     is_str(iso, "2000-02-29", "29 February of a leap year");
     ok(tl_ocr_parse_vn_date("ngày 31 tháng 02 năm 2001", iso) == TL_ERR_FORMAT && !iso[0],
