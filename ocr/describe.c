@@ -2224,6 +2224,32 @@ fill_fields(const ctx_t *c, tl_doc_t *doc, const cues_t *q, int cls)
     return st;
 }
 
+/* dc:rights when none is set: $TULIEU_RIGHTS (empty: none), else the
+ * default of an archive open to readers under the archives law. */
+static tl_status_t
+fill_rights(tl_doc_t *doc)
+{
+    const char *r = getenv("TULIEU_RIGHTS");
+
+    if (!r)
+        r = TL_OCR_DEFAULT_RIGHTS;
+    return fill(&doc->dc.rights, r, NULL);
+}
+
+/* The extent (dcterms:extent, a refinement of dc:format) as a page count.
+ * tl_dc_t has no extent field and dc:format carries the media type, so it
+ * goes into dc:description when that is empty. */
+static tl_status_t
+fill_extent(tl_doc_t *doc)
+{
+    char buf[32];
+
+    if (!doc->n_pages)
+        return TL_OK;
+    snprintf(buf, sizeof buf, "%zu trang", doc->n_pages);
+    return fill(&doc->dc.description, buf, NULL);
+}
+
 /* A class read with little confidence is flagged on the document's first
  * page, where the ingest report and the page record show it. */
 static void
@@ -2298,6 +2324,10 @@ tl_ocr_describe_doc_with(tl_doc_t *doc, const tl_classifier_t *model)
     st = fill(&doc->dc.type, tl_class_name(doc->cls), NULL);
     if (st == TL_OK)
         st = fill_fields(&c, doc, &q, cls);
+    if (st == TL_OK)
+        st = fill_rights(doc);
+    if (st == TL_OK)
+        st = fill_extent(doc);
 out:
     cues_clear(&q);
     ctx_clear(&c);

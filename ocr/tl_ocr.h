@@ -49,10 +49,12 @@ void tl_ocr_free(tl_ocr_t *ocr);
  *
  * - doc->cls is replaced by a malloc'ed slug: "quyet-dinh", "chi-thi",
  *   "cong-van", "bao-cao", "bieu-so-lieu", "bai-viet" or "khac"; the old
- *   slug is freed.  doc->cls_conf gets a confidence in 0..1, high when the
- *   layout cues (type name under the header, type code of the symbol after
- *   "Số:", a "V/v" line, a page of numbers, a byline) agree; a small naive
- *   Bayes over folded words breaks ties and stands in when cues are missing.
+ *   slug is freed.  Strong layout cues (type name under the header, type
+ *   code of the symbol after "Số:", a "V/v" line, a page of numbers, a
+ *   byline) decide; otherwise the text classifier (see below) decides with
+ *   the weak cues.  doc->cls_conf gets a confidence in 0..1, high when cues
+ *   and words agree; below TL_OCR_REVIEW_CONF the first page gets the
+ *   warning "class ... uncertain (confidence ...): review it".
  * - doc->dc fields that are NULL are filled when the pages show them:
  *   identifier ("2183/1997/QĐ-TCTK"), date (ISO 8601), creator (the issuing
  *   body: last line in capitals of the header's left block; an article's
@@ -60,7 +62,9 @@ void tl_ocr_free(tl_ocr_t *ocr);
  *   "Về việc ..."; a table page's first table title; an article's headline),
  *   type (the class's Vietnamese name), subject (up to 5 statistical
  *   domains) and coverage (provinces named, "; "-separated, "Việt Nam" past
- *   20 of them, and the years of the title or the table).  A field already set (by an inventory) is never
+ *   20 of them, and the years of the title or the table), rights
+ *   ($TULIEU_RIGHTS, else TL_OCR_DEFAULT_RIGHTS) and the extent as
+ *   description ("3 trang").  A field already set (by an inventory) is never
  *   replaced; dc.type is also replaced when it was the name of the slug this
  *   call replaces.  Every value is NFC and owned by @doc.
  *
@@ -126,6 +130,9 @@ const char *tl_classifier_default_path(void);
  * tl_classifier_default_path(), loaded once per process, or the built-in
  * table when that file cannot be read. */
 tl_status_t tl_ocr_describe_doc_with(tl_doc_t *doc, const tl_classifier_t *model);
+/* dc:rights given to a document that has none; $TULIEU_RIGHTS replaces
+ * it (set empty: no rights statement). */
+#define TL_OCR_DEFAULT_RIGHTS "Tài liệu lưu trữ; khai thác, sử dụng theo quy định của pháp luật về lưu trữ"
 /* Below this confidence a document's class is flagged for review. */
 #define TL_OCR_REVIEW_CONF 0.5f
 

@@ -630,6 +630,57 @@ test_misuse(void)
     }
 }
 
+/* Subjects, coverage, rights and extent: only the empty fields are filled. */
+static void
+test_more_dc(void)
+{
+    static const char *const pages[] = {
+        "CỤC THỐNG KÊ TỈNH NGHỆ AN\nSố: 77/BC-CTK\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nNghệ An, ngày 4 tháng 7 năm 2009\nBÁO CÁO\n"
+        "Kết quả điều tra lao động việc làm năm 2009\n"
+        "Lực lượng lao động của Nghệ An và Hà Tĩnh tăng; tỷ lệ thất nghiệp giảm.\n",
+        "Dân số trung bình tăng 1,1%; số học sinh phổ thông ổn định.\n",
+    };
+    tl_doc_t *d = doc_of(pages, 2);
+    size_t i;
+    int lao = 0;
+
+    unsetenv("TULIEU_RIGHTS");
+    ok(tl_ocr_describe_doc(d) == TL_OK, "a two-page report described");
+    for (i = 0; i < d->dc.n_subject; i++)
+        lao |= !strcmp(d->dc.subject[i], "lao động");
+    ok(d->dc.n_subject >= 1 && !strcmp(d->dc.subject[0], "lao động") && lao,
+       "subject from the controlled list, the title's first (%s)",
+       d->dc.n_subject ? d->dc.subject[0] : "none");
+    ok(d->dc.coverage && strstr(d->dc.coverage, "Nghệ An") && strstr(d->dc.coverage, "Hà Tĩnh") &&
+           strstr(d->dc.coverage, "2009"),
+       "coverage: provinces and year (%s)", d->dc.coverage ? d->dc.coverage : "NULL");
+    is_str(d->dc.rights, TL_OCR_DEFAULT_RIGHTS, "rights: the default");
+    is_str(d->dc.description, "2 trang", "extent: the page count");
+    tl_doc_free(d);
+
+    d = doc_of(pages, 2);
+    tl_dc_set(&d->dc.rights, "Hạn chế sử dụng");
+    tl_dc_set(&d->dc.description, "Bản sao");
+    tl_ocr_describe_doc(d);
+    is_str(d->dc.rights, "Hạn chế sử dụng", "rights already set: kept");
+    is_str(d->dc.description, "Bản sao", "description already set: kept");
+    tl_doc_free(d);
+
+    setenv("TULIEU_RIGHTS", "Mật", 1);
+    d = doc_of(pages, 1);
+    tl_ocr_describe_doc(d);
+    is_str(d->dc.rights, "Mật", "rights from $TULIEU_RIGHTS");
+    is_str(d->dc.description, "1 trang", "one page");
+    tl_doc_free(d);
+    setenv("TULIEU_RIGHTS", "", 1);
+    d = doc_of(pages, 1);
+    tl_ocr_describe_doc(d);
+    ok(d->dc.rights == NULL, "$TULIEU_RIGHTS empty: no rights statement");
+    tl_doc_free(d);
+    unsetenv("TULIEU_RIGHTS");
+}
+
 int
 main(void)
 {
@@ -648,5 +699,6 @@ main(void)
     test_inventory_wins();
     test_words_only();
     test_misuse();
+    test_more_dc();
     return tap_done();
 }
