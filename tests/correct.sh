@@ -12,6 +12,11 @@ is "$?" 0 "ingest a document"
 ID=$(ls lib/objects)
 ok "one package" test -n "$ID" -a -d "lib/objects/$ID"
 
+sql() {  # sql STATEMENTS: run on the catalog, print the rows (Python's sqlite3:
+         # the sqlite3 program is not among the packages the quickstart installs)
+    python3 -c 'import sqlite3,sys; db=sqlite3.connect("lib/tulieu.db"); rows=list(db.executescript(sys.argv[1]) if ";" in sys.argv[1].rstrip(";") else db.execute(sys.argv[1])); db.commit(); print("\n".join("|".join(map(str, r)) for r in rows))' "$1"
+}
+
 jget() {  # jget EXPORT PYTHON-EXPRESSION-ON-d (the first document)
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["documents"][0]; print(eval(sys.argv[2]))' "$1" "$2"
 }
@@ -55,9 +60,9 @@ ok "the export is still one JSON object" python3 -c 'import json; json.load(open
 is "$?" 0 "correct --list"
 is "$(wc -l < list.txt)" "5" "lists the five corrections"
 contains list.txt "Nguyễn Văn An	title	Về việc thử nghiệm" "with who, the field and the value"
-is "$(sqlite3 lib/tulieu.db "SELECT count(*) FROM events WHERE what = 'corrected' AND doc_id = '$ID'")" "5" \
+is "$(sql "SELECT count(*) FROM events WHERE what = 'corrected' AND doc_id = '$ID'")" "5" \
    "one 'corrected' event each"
-is "$(sqlite3 lib/tulieu.db "SELECT title FROM documents WHERE id = '$ID'")" "Về việc thử nghiệm số hóa" \
+is "$(sql "SELECT title FROM documents WHERE id = '$ID'")" "Về việc thử nghiệm số hóa" \
    "the catalog's title follows"
 
 "$TULIEU" audit -L lib > audit.txt 2>&1
@@ -65,7 +70,7 @@ is "$?" 0 "the package is not changed: the audit stays clean"
 
 # Reprocessing: the document is taken out and filed again from its pages;
 # its corrections still win.
-sqlite3 lib/tulieu.db "DELETE FROM pages WHERE doc_id = '$ID'; DELETE FROM documents WHERE id = '$ID';"
+sql "DELETE FROM pages WHERE doc_id = '$ID'; DELETE FROM documents WHERE id = '$ID';" >/dev/null
 rm -rf "lib/objects/$ID"
 "$TULIEU" ingest -q -L lib fx/multi.tif > ingest2.txt 2>&1
 is "$?" 0 "file the document again"
