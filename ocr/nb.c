@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(TL_OCR_N_CLASSES == TL_N_CLS, "tl_ocr.h and describe.h count the classes alike");
+
 #define MAX_PER_DOC 3
 /* Lines of a text's heading (issuer, number, date, type name, summary). */
 #define HEAD_LINES 8
@@ -506,7 +508,7 @@ tl_classifier_classify(const tl_classifier_t *m, const char *text, double *post)
     double lp[TL_N_CLS], norm[TL_N_CLS], max = -1e300, sum = 0, docs = 0, mean = 0, v, scale;
     tfs_t t;
     size_t i;
-    int c, best = TL_CLS_KHAC, known = 0, n_feat = 0;
+    int c, known = 0, n_feat = 0;
 
     for (c = 0; c < TL_N_CLS; c++)
         post[c] = 1.0 / TL_N_CLS;
@@ -543,10 +545,8 @@ tl_classifier_classify(const tl_classifier_t *m, const char *text, double *post)
             continue;
         }
         lp[c] = lp[c] * scale + log(m->docs[c] / docs);
-        if (lp[c] > max) {
+        if (lp[c] > max)
             max = lp[c];
-            best = c;
-        }
     }
     if (!known)
         return 0;
@@ -554,7 +554,6 @@ tl_classifier_classify(const tl_classifier_t *m, const char *text, double *post)
         sum += (post[c] = lp[c] <= -1e299 ? 0 : exp(lp[c] - max));
     for (c = 0; c < TL_N_CLS; c++)
         post[c] /= sum;
-    (void)best;
     return known;
 }
 
