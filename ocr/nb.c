@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 _Static_assert(TL_OCR_N_CLASSES == TL_N_CLS, "tl_ocr.h and describe.h count the classes alike");
 
@@ -563,6 +564,14 @@ const char *
 tl_classifier_default_path(void)
 {
     const char *env = getenv("TULIEU_MODEL");
+    static const char installed[] = TL_PKGDATADIR "/" TL_MODEL_NAME;
+    static const char source[] = TL_SRCDIR "/ocr/" TL_MODEL_NAME;
 
-    return env && *env ? env : TL_PKGDATADIR "/" TL_MODEL_NAME;
+    if (env && *env)
+        return env;
+    /* a tulieu run from its build tree, not installed, finds the model of
+     * the tree it was built from */
+    if (access(installed, R_OK) != 0 && access(source, R_OK) == 0)
+        return source;
+    return installed;
 }

@@ -122,7 +122,9 @@ tl_status_t tl_classifier_load(const char *path, tl_classifier_t **out, char *er
  * failure.  @m is only read: one model may score texts in many threads. */
 int tl_classifier_classify(const tl_classifier_t *m, const char *text, double *post);
 /* Where the shipped model is read from: $TULIEU_MODEL when set, else
- * $(pkgdatadir)/classes.model.  Static or environment string. */
+ * $(pkgdatadir)/classes.model, or, when that is missing (a program run from
+ * its build tree), the source tree's ocr/classes.model.  Static or
+ * environment string. */
 const char *tl_classifier_default_path(void);
 
 /* tl_ocr_describe_doc() with model @model (NULL: the built-in word table).
