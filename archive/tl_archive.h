@@ -132,6 +132,45 @@ typedef struct {
 tl_status_t tl_archive_audit(const char *path, tl_audit_cb cb, void *ctx,
                              tl_audit_summary_t *sum, char *err, size_t errsize);
 
+
+/* ---- staff corrections ------------------------------------------------------- */
+
+/* One correction of a document, as kept in the catalog.  Strings owned by
+ * the array tl_archive_corrections() returns. */
+typedef struct {
+    char *field;   /* "class" or a Dublin Core field ("title", "subject", ...) */
+    char *value;   /* NFC; "" removes the field; subject: "; "-separated */
+    char *by;      /* who made it, as given */
+    char *at;      /* when, ISO 8601 UTC ("2026-11-25T14:02:11Z") */
+} tl_correction_t;
+
+/* Records that @by corrects @field of document @id to @value: kept in the
+ * catalog's corrections table (made when missing) with who and when, with
+ * an event what='corrected'.  From then on the latest correction of each
+ * field wins over what was read off the pages wherever the document is read
+ * back (tl_archive_doc_json(), tl_archive_load_doc(), the export), also
+ * after the document is filed again; the package itself is not changed.
+ * A "class" correction also sets dc.type to the class's name, unless "type"
+ * is corrected too.
+ *
+ *   @field  "class", "title", "creator", "date", "type", "identifier",
+ *           "language", "description", "publisher", "format", "source",
+ *           "rights", "coverage" or "subject"
+ *   @value  UTF-8 (stored NFC); a class slug for "class"; YYYY[-MM[-DD]]
+ *           for "date"; "" removes the field
+ *   @by     who, not empty
+ *
+ * Returns TL_OK; TL_ERR_ARG for an unknown field, a bad value or no @by;
+ * TL_ERR_NOTFOUND when @id is not filed; TL_ERR_DB.  @err says why. */
+tl_status_t tl_archive_correct(tl_archive_t *a, const char *id, const char *field,
+                               const char *value, const char *by, char *err, size_t errsize);
+
+/* Sets *@out to the corrections of @id, oldest first (*@n of them; NULL and
+ * 0 when none).  Free with tl_archive_corrections_free(). */
+tl_status_t tl_archive_corrections(tl_archive_t *a, const char *id, tl_correction_t **out,
+                                   size_t *n, char *err, size_t errsize);
+void tl_archive_corrections_free(tl_correction_t *c, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

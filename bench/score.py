@@ -363,6 +363,8 @@ def score_documents(truth, export, pages):
                     fields.setdefault(name, [0, 0])[1] += 1
         out["documents"].append(row)
     out["fields"] = {k: {"correct": v[0], "total": v[1]} for k, v in sorted(fields.items())}
+    out["fields_correct"] = sum(v[0] for v in fields.values())
+    out["fields_total"] = sum(v[1] for v in fields.values())
     out["export_documents"] = len(edocs)
     return out
 
@@ -564,6 +566,9 @@ def report(r, args):
         for name, f in d["fields"].items():
             w("dc:%-11s %d/%d%s\n" % (name, f["correct"], f["total"],
                                       "  (within 10% edits)" if name == "title" else ""))
+        if d.get("fields_total"):
+            w("dc fields right: %d/%d = %s\n" % (d["fields_correct"], d["fields_total"],
+                                                pct(d["fields_correct"] / d["fields_total"])))
         if not args.quiet:
             for x in d["documents"]:
                 for name, v in (x.get("dc") or {}).items():

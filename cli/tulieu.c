@@ -20,6 +20,8 @@ static const struct {
     {"export", cmd_export, "export documents (JSON)"},
     {"serve", cmd_serve, "serve the web e-library"},
     {"audit", cmd_audit, "re-verify every stored file against its SHA-256"},
+    {"classify", cmd_classify, "class text files; train and measure the classifier"},
+    {"correct", cmd_correct, "correct a document's class or Dublin Core field"},
 };
 
 static void

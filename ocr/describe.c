@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2049,15 +2050,33 @@ cues_clear(cues_t *q)
     free(q->art_author);
 }
 
-/* Weighs the layout cues and the word model: returns the class and sets
- * *@conf, high when the cues agree. */
-static int
-decide(const tl_doc_t *doc, const cues_t *q, float *conf)
+/* Text of the whole document (capped), bad bytes as spaces. */
+static char *
+doc_text(const tl_doc_t *doc)
 {
-    double score[TL_N_CLS] = {0}, post[TL_N_CLS], sum = 0;
-    int best = TL_CLS_KHAC, hits, k;
-    char *fold;
+    tl_buf_t b;
+    size_t i;
+    char *all;
 
+    tl_buf_init(&b);
+    tl_buf_add(&b, "", 0);
+    for (i = 0; i < doc->n_pages && i < MAX_PAGES && b.len < 60000; i++)
+        if (doc->pages[i] && doc->pages[i]->text) {
+            tl_buf_adds(&b, doc->pages[i]->text);
+            tl_buf_add(&b, "\n", 1);
+        }
+    all = tl_buf_steal(&b);
+    return all;
+}
+
+/* The layout cues and their weights. */
+static void
+cue_scores(const cues_t *q, double score[TL_N_CLS])
+{
+    int k;
+
+    for (k = 0; k < TL_N_CLS; k++)
+        score[k] = 0;
     if (q->h.type_line >= 0)
         score[q->h.type_cls] += 3.0;
     if (q->h.sym_cls >= 0)
@@ -2073,22 +2092,69 @@ decide(const tl_doc_t *doc, const cues_t *q, float *conf)
         score[TL_CLS_BIEU_SO_LIEU] += q->admin || q->h.type_line >= 0 ? 1.0 : 3.0;
     if (q->art_title)
         score[TL_CLS_BAI_VIET] += 3.0;
+}
 
-    /* the fallback, and a tie-breaker when the cues disagree */
-    fold = doc_fold(doc);
-    hits = _tl_nb_classify(fold, post);
-    free(fold);
-    for (k = 0; k < TL_N_CLS; k++)
-        score[k] += hits >= 2 ? post[k] : 0.0;
+/* What the cues say must outweigh the rest by this much to decide alone. */
+#define CUE_STRONG 2.5
+#define CUE_MARGIN 1.0
+
+/* Weighs the layout cues and the text classifier: strong cues (a type name
+ * under the header, a symbol's type code, a V/v line, a byline, a page of
+ * numbers with no header) decide and the classifier only sets how sure the
+ * decision is; otherwise the classifier decides, the weak cues added to its
+ * posterior.  Returns the class and sets *@conf in 0..1. */
+static int
+decide(const tl_doc_t *doc, const cues_t *q, const tl_classifier_t *model, float *conf)
+{
+    double score[TL_N_CLS], post[TL_N_CLS], sum = 0, c1 = 0, c2 = 0, pmax = 0, evid;
+    int best = TL_CLS_KHAC, cue_best = TL_CLS_KHAC, hits, k;
+    char *text;
+
+    cue_scores(q, score);
     for (k = 0; k < TL_N_CLS; k++) {
+        if (score[k] > c1) {
+            c2 = c1;
+            c1 = score[k];
+            cue_best = k;
+        } else if (score[k] > c2) {
+            c2 = score[k];
+        }
+    }
+    if (model) {
+        text = doc_text(doc);
+        hits = text ? tl_classifier_classify(model, text, post) : 0;
+    } else {
+        text = doc_fold(doc);
+        hits = _tl_nb_classify(text, post);
+    }
+    free(text);
+    if (hits < 2)
+        for (k = 0; k < TL_N_CLS; k++)
+            post[k] = 0;
+    for (k = 0; k < TL_N_CLS; k++)
+        if (post[k] > pmax)
+            pmax = post[k];
+
+    if (c1 >= CUE_STRONG && c1 - c2 >= CUE_MARGIN) {
+        /* the cues decide; agreement of the text raises the confidence */
+        double agree = pmax > 0 ? post[cue_best] / pmax : 0.5;
+        *conf = (float)((1.0 - exp(-c1 / 1.5)) * (0.7 + 0.3 * agree));
+        return cue_best;
+    }
+    /* a few words are little evidence, whatever the posterior says */
+    evid = hits > 0 ? 1.0 - exp(-hits / 40.0) : 0.0;
+    for (k = 0; k < TL_N_CLS; k++) {
+        score[k] += 2.0 * post[k] * evid;
         sum += score[k];
         if (score[k] > score[best])
             best = k;
     }
-    if (score[best] < 0.5)
-        best = TL_CLS_KHAC;
+    if (score[best] < 0.5) {
+        *conf = 0.0f;
+        return TL_CLS_KHAC;
+    }
     /* the winner's share of the evidence, discounted when there is little */
-    *conf = sum > 0 ? (float)(score[best] / sum * (1.0 - exp(-score[best] / 1.5))) : 0.0f;
+    *conf = sum > 0 ? (float)(score[best] / sum * (1.0 - exp(-score[best] / 2.0))) : 0.0f;
     if (*conf > 1.0f)
         *conf = 1.0f;
     return best;
@@ -2158,8 +2224,72 @@ fill_fields(const ctx_t *c, tl_doc_t *doc, const cues_t *q, int cls)
     return st;
 }
 
+/* dc:rights when none is set: $TULIEU_RIGHTS (empty: none), else the
+ * default of an archive open to readers under the archives law. */
+static tl_status_t
+fill_rights(tl_doc_t *doc)
+{
+    const char *r = getenv("TULIEU_RIGHTS");
+
+    if (!r)
+        r = TL_OCR_DEFAULT_RIGHTS;
+    return fill(&doc->dc.rights, r, NULL);
+}
+
+/* The extent (dcterms:extent, a refinement of dc:format) as a page count.
+ * tl_dc_t has no extent field and dc:format carries the media type, so it
+ * goes into dc:description when that is empty. */
+static tl_status_t
+fill_extent(tl_doc_t *doc)
+{
+    char buf[32];
+
+    if (!doc->n_pages)
+        return TL_OK;
+    snprintf(buf, sizeof buf, "%zu trang", doc->n_pages);
+    return fill(&doc->dc.description, buf, NULL);
+}
+
+/* A class read with little confidence is flagged on the document's first
+ * page, where the ingest report and the page record show it. */
+static void
+flag_for_review(tl_doc_t *doc, float conf)
+{
+    size_t i;
+
+    if (conf >= TL_OCR_REVIEW_CONF)
+        return;
+    for (i = 0; i < doc->n_pages; i++)
+        if (doc->pages[i]) {
+            tl_warn_append(doc->pages[i]->warnings, sizeof doc->pages[i]->warnings,
+                           "class %s uncertain (confidence %.2f): review it", doc->cls,
+                           (double)conf);
+            return;
+        }
+}
+
+/* The shipped model, read once per process. */
+static pthread_once_t model_once = PTHREAD_ONCE_INIT;
+static tl_classifier_t *default_model;
+
+static void
+load_default_model(void)
+{
+    char err[512];
+
+    if (tl_classifier_load(tl_classifier_default_path(), &default_model, err, sizeof err) != TL_OK)
+        default_model = NULL; /* the built-in word table stands in */
+}
+
 tl_status_t
 tl_ocr_describe_doc(tl_doc_t *doc)
+{
+    pthread_once(&model_once, load_default_model);
+    return tl_ocr_describe_doc_with(doc, default_model);
+}
+
+tl_status_t
+tl_ocr_describe_doc_with(tl_doc_t *doc, const tl_classifier_t *model)
 {
     ctx_t c;
     cues_t q;
@@ -2176,7 +2306,7 @@ tl_ocr_describe_doc(tl_doc_t *doc)
         st = gather_cues(&c, &q);
     if (st != TL_OK)
         goto out;
-    cls = decide(doc, &q, &conf);
+    cls = decide(doc, &q, model, &conf);
 
     old_type_name = doc->cls ? tl_class_name(doc->cls) : NULL;
     if (doc->dc.type && old_type_name && !strcmp(doc->dc.type, old_type_name)) {
@@ -2190,9 +2320,14 @@ tl_ocr_describe_doc(tl_doc_t *doc)
         st = TL_ERR_NOMEM;
         goto out;
     }
+    flag_for_review(doc, conf);
     st = fill(&doc->dc.type, tl_class_name(doc->cls), NULL);
     if (st == TL_OK)
         st = fill_fields(&c, doc, &q, cls);
+    if (st == TL_OK)
+        st = fill_rights(doc);
+    if (st == TL_OK)
+        st = fill_extent(doc);
 out:
     cues_clear(&q);
     ctx_clear(&c);

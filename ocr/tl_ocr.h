@@ -49,10 +49,12 @@ void tl_ocr_free(tl_ocr_t *ocr);
  *
  * - doc->cls is replaced by a malloc'ed slug: "quyet-dinh", "chi-thi",
  *   "cong-van", "bao-cao", "bieu-so-lieu", "bai-viet" or "khac"; the old
- *   slug is freed.  doc->cls_conf gets a confidence in 0..1, high when the
- *   layout cues (type name under the header, type code of the symbol after
- *   "Số:", a "V/v" line, a page of numbers, a byline) agree; a small naive
- *   Bayes over folded words breaks ties and stands in when cues are missing.
+ *   slug is freed.  Strong layout cues (type name under the header, type
+ *   code of the symbol after "Số:", a "V/v" line, a page of numbers, a
+ *   byline) decide; otherwise the text classifier (see below) decides with
+ *   the weak cues.  doc->cls_conf gets a confidence in 0..1, high when cues
+ *   and words agree; below TL_OCR_REVIEW_CONF the first page gets the
+ *   warning "class ... uncertain (confidence ...): review it".
  * - doc->dc fields that are NULL are filled when the pages show them:
  *   identifier ("2183/1997/QĐ-TCTK"), date (ISO 8601), creator (the issuing
  *   body: last line in capitals of the header's left block; an article's
@@ -60,7 +62,9 @@ void tl_ocr_free(tl_ocr_t *ocr);
  *   "Về việc ..."; a table page's first table title; an article's headline),
  *   type (the class's Vietnamese name), subject (up to 5 statistical
  *   domains) and coverage (provinces named, "; "-separated, "Việt Nam" past
- *   20 of them, and the years of the title or the table).  A field already set (by an inventory) is never
+ *   20 of them, and the years of the title or the table), rights
+ *   ($TULIEU_RIGHTS, else TL_OCR_DEFAULT_RIGHTS) and the extent as
+ *   description ("3 trang").  A field already set (by an inventory) is never
  *   replaced; dc.type is also replaced when it was the name of the slug this
  *   call replaces.  Every value is NFC and owned by @doc.
  *
@@ -96,6 +100,55 @@ tl_status_t tl_ocr_parse_vn_date(const char *text, char iso[11]);
  * @pix), TL_ERR_NOMEM. */
 tl_status_t tl_ocr_read_region(tl_ocr_t *ocr, struct Pix *pix, int dpi, int x, int y, int w, int h,
                                const char *whitelist, char **text, float *conf);
+
+/* ---- the trainable text classifier ------------------------------------------ */
+
+/* The document classes, in a fixed order: 0 "quyet-dinh", 1 "chi-thi",
+ * 2 "cong-van", 3 "bao-cao", 4 "bieu-so-lieu", 5 "bai-viet", 6 "khac". */
+#define TL_OCR_N_CLASSES 7
+/* The slug of class @c (static), NULL out of range. */
+const char *tl_ocr_class_slug(int c);
+/* The index of @slug, -1 when it names no class. */
+int tl_ocr_class_index(const char *slug);
+
+/* A multinomial naive Bayes over diacritic-folded words and word pairs. */
+typedef struct tl_classifier tl_classifier_t;
+
+/* An empty model to train.  Free with tl_classifier_free(); NULL on
+ * allocation failure. */
+tl_classifier_t *tl_classifier_new(void);
+void tl_classifier_free(tl_classifier_t *m);
+/* Counts one labelled document: @slug its class, @text its text (UTF-8;
+ * stray bytes are read as spaces).  TL_ERR_ARG for an unknown slug. */
+tl_status_t tl_classifier_train(tl_classifier_t *m, const char *slug, const char *text);
+/* Writes @m to @path as plain text (atomically).  TL_ERR_ARG when nothing
+ * was trained; @err names the file. */
+tl_status_t tl_classifier_save(tl_classifier_t *m, const char *path, char *err, size_t errsize);
+/* Reads a model written by tl_classifier_save().  On failure *@out is NULL
+ * and @err says "FILE:LINE: what" (TL_ERR_FORMAT) or why the file cannot be
+ * read (TL_ERR_IO, TL_ERR_NOTFOUND).  The caller frees *@out. */
+tl_status_t tl_classifier_load(const char *path, tl_classifier_t **out, char *err, size_t errsize);
+/* Scores @text: @post (TL_OCR_N_CLASSES, caller's) receives each class's
+ * posterior, summing to 1 (uniform when nothing is known).  Returns how many
+ * distinct features of the model the text holds, -1 on allocation
+ * failure.  @m is only read: one model may score texts in many threads. */
+int tl_classifier_classify(const tl_classifier_t *m, const char *text, double *post);
+/* Where the shipped model is read from: $TULIEU_MODEL when set, else
+ * $(pkgdatadir)/classes.model, or, when that is missing (a program run from
+ * its build tree), the source tree's ocr/classes.model.  Static or
+ * environment string. */
+const char *tl_classifier_default_path(void);
+
+/* tl_ocr_describe_doc() with model @model (NULL: the built-in word table).
+ * tl_ocr_describe_doc() itself uses the model at
+ * tl_classifier_default_path(), loaded once per process, or the built-in
+ * table when that file cannot be read. */
+tl_status_t tl_ocr_describe_doc_with(tl_doc_t *doc, const tl_classifier_t *model);
+/* dc:rights given to a document that has none; $TULIEU_RIGHTS replaces
+ * it (set empty: no rights statement). */
+#define TL_OCR_DEFAULT_RIGHTS "Tài liệu lưu trữ; khai thác, sử dụng theo quy định của pháp luật về lưu trữ"
+/* Below this confidence a document's class is flagged for review. */
+#define TL_OCR_REVIEW_CONF 0.5f
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,7 @@
 #include "describe.h"
 #include "tl_ocr.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,6 +320,41 @@ mend_number(const dtok_t *t, int max)
     return n == 1 ? found : -1;
 }
 
+/* Letters OCR reads for digits: in a run of letters and digits with at
+ * least one digit and no other letter ("o9", "0l", "l998", "2o23"), and a
+ * lone "l", "i" or "o" right after "ngay" or "thang" ("thang l nam"), o is
+ * 0 and l or i is 1.  Works in place on folded text. */
+static void
+letters_as_digits(char *f)
+{
+    size_t i = 0, j, k;
+
+    while (f[i]) {
+        int digits = 0, other = 0;
+        if (!isalnum((unsigned char)f[i])) {
+            i++;
+            continue;
+        }
+        for (j = i; isalnum((unsigned char)f[j]); j++) {
+            digits += isdigit((unsigned char)f[j]) != 0;
+            other += isalpha((unsigned char)f[j]) && !strchr("oli", f[j]);
+        }
+        if (!other && !digits && j - i == 1) {
+            /* a lone letter: a digit only between "ngay"/"thang"/"nam" labels */
+            size_t b = i;
+            while (b > 0 && f[b - 1] == ' ')
+                b--;
+            if ((b >= 4 && !strncmp(f + b - 4, "ngay", 4)) ||
+                (b >= 5 && !strncmp(f + b - 5, "thang", 5)))
+                digits = 1;
+        }
+        if (digits && !other)
+            for (k = i; k < j; k++)
+                f[k] = f[k] == 'o' ? '0' : f[k] == 'l' || f[k] == 'i' ? '1' : f[k];
+        i = j;
+    }
+}
+
 tl_status_t
 tl_ocr_parse_vn_date(const char *text, char iso[11])
 {
@@ -339,6 +375,7 @@ tl_ocr_parse_vn_date(const char *text, char iso[11])
         free(fold);
         return TL_ERR_NOMEM;
     }
+    letters_as_digits(fold);
     /* Folded text is ASCII for Vietnamese: runs of letters and of digits. */
     for (i = 0; fold[i];) {
         unsigned char c = (unsigned char)fold[i];
@@ -368,6 +405,14 @@ tl_ocr_parse_vn_date(const char *text, char iso[11])
         d = num_value(&tok[i]);
         m = num_value(&tok[i + 2]);
         y = tok[i + 4].len == 4 ? num_value(&tok[i + 4]) : -1;
+        /* a number OCR cut in two: "ngày 1 5", "năm 19 98" */
+        if (i >= 2 && tok[i].len == 1 && tok[i - 1].is_num && tok[i - 1].len == 1 &&
+            label_is(&tok[i - 2], "ngay"))
+            d = num_value(&tok[i - 1]) * 10 + d;
+        if (y < 0 && i + 5 < n && tok[i + 5].is_num && tok[i + 4].len + tok[i + 5].len == 4 &&
+            tok[i + 5].s == tok[i + 4].s + tok[i + 4].len + 1)
+            y = num_value(&tok[i + 4]) * (tok[i + 5].len == 1 ? 10 : tok[i + 5].len == 2 ? 100 : 1000) +
+                num_value(&tok[i + 5]);
         if (d < 1 || d > 31)
             d = mend_number(&tok[i], 31);
         if (m < 1 || m > 12)

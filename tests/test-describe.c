@@ -149,6 +149,14 @@ test_dates(void)
     is_str(iso, "2004-11-03", "numbers glued to the labels, symbol before");
     tl_ocr_parse_vn_date("Cần Thơ, ngày 69 tháng 12 năm 1995", iso);
     is_str(iso, "1995-12-09", "day 69 mended to 09 (6 read for 0)");
+    tl_ocr_parse_vn_date("Hà Nội, ngày O9 tháng l năm l998", iso);
+    is_str(iso, "1998-01-09", "letters read for digits (O for 0, l for 1)");
+    tl_ocr_parse_vn_date("ngày 15 tháng 12 năm 2O23", iso);
+    is_str(iso, "2023-12-15", "a letter O inside the year");
+    tl_ocr_parse_vn_date("ngày 1 5 tháng 3 năm 19 98", iso);
+    is_str(iso, "1998-03-15", "day and year cut in two by OCR");
+    tl_ocr_parse_vn_date("Lào Cai, ngày 5 tháng 3 năm 2001 lúc 10 giờ", iso);
+    is_str(iso, "2001-03-05", "words with o, l, i stay words");
     tl_ocr_parse_vn_date("ngày 29 tháng 2 năm 2000", iso);
     is_str(iso, "2000-02-29", "29 February of a leap year");
     ok(tl_ocr_parse_vn_date("ngày 31 tháng 02 năm 2001", iso) == TL_ERR_FORMAT && !iso[0],
@@ -622,6 +630,57 @@ test_misuse(void)
     }
 }
 
+/* Subjects, coverage, rights and extent: only the empty fields are filled. */
+static void
+test_more_dc(void)
+{
+    static const char *const pages[] = {
+        "CỤC THỐNG KÊ TỈNH NGHỆ AN\nSố: 77/BC-CTK\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nNghệ An, ngày 4 tháng 7 năm 2009\nBÁO CÁO\n"
+        "Kết quả điều tra lao động việc làm năm 2009\n"
+        "Lực lượng lao động của Nghệ An và Hà Tĩnh tăng; tỷ lệ thất nghiệp giảm.\n",
+        "Dân số trung bình tăng 1,1%; số học sinh phổ thông ổn định.\n",
+    };
+    tl_doc_t *d = doc_of(pages, 2);
+    size_t i;
+    int lao = 0;
+
+    unsetenv("TULIEU_RIGHTS");
+    ok(tl_ocr_describe_doc(d) == TL_OK, "a two-page report described");
+    for (i = 0; i < d->dc.n_subject; i++)
+        lao |= !strcmp(d->dc.subject[i], "lao động");
+    ok(d->dc.n_subject >= 1 && !strcmp(d->dc.subject[0], "lao động") && lao,
+       "subject from the controlled list, the title's first (%s)",
+       d->dc.n_subject ? d->dc.subject[0] : "none");
+    ok(d->dc.coverage && strstr(d->dc.coverage, "Nghệ An") && strstr(d->dc.coverage, "Hà Tĩnh") &&
+           strstr(d->dc.coverage, "2009"),
+       "coverage: provinces and year (%s)", d->dc.coverage ? d->dc.coverage : "NULL");
+    is_str(d->dc.rights, TL_OCR_DEFAULT_RIGHTS, "rights: the default");
+    is_str(d->dc.description, "2 trang", "extent: the page count");
+    tl_doc_free(d);
+
+    d = doc_of(pages, 2);
+    tl_dc_set(&d->dc.rights, "Hạn chế sử dụng");
+    tl_dc_set(&d->dc.description, "Bản sao");
+    tl_ocr_describe_doc(d);
+    is_str(d->dc.rights, "Hạn chế sử dụng", "rights already set: kept");
+    is_str(d->dc.description, "Bản sao", "description already set: kept");
+    tl_doc_free(d);
+
+    setenv("TULIEU_RIGHTS", "Mật", 1);
+    d = doc_of(pages, 1);
+    tl_ocr_describe_doc(d);
+    is_str(d->dc.rights, "Mật", "rights from $TULIEU_RIGHTS");
+    is_str(d->dc.description, "1 trang", "one page");
+    tl_doc_free(d);
+    setenv("TULIEU_RIGHTS", "", 1);
+    d = doc_of(pages, 1);
+    tl_ocr_describe_doc(d);
+    ok(d->dc.rights == NULL, "$TULIEU_RIGHTS empty: no rights statement");
+    tl_doc_free(d);
+    unsetenv("TULIEU_RIGHTS");
+}
+
 int
 main(void)
 {
@@ -640,5 +699,6 @@ main(void)
     test_inventory_wins();
     test_words_only();
     test_misuse();
+    test_more_dc();
     return tap_done();
 }
