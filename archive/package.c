@@ -269,7 +269,7 @@ static tl_status_t
 read_info(const char *dir, pkg_info_t *in, char *err, size_t errsize)
 {
     json_t *doc, *pages, *dc;
-    size_t i;
+    size_t i, n_pages;
     tl_status_t st = TL_OK;
 
     memset(in, 0, sizeof *in);
@@ -289,8 +289,9 @@ read_info(const char *dir, pkg_info_t *in, char *err, size_t errsize)
         st = fail(err, errsize, TL_ERR_FORMAT, "%s/document.json: no pages", dir);
     else if (!(in->pages = calloc(json_array_size(pages), sizeof *in->pages)))
         st = TL_ERR_NOMEM;
+    n_pages = json_array_size(pages);
     json_decref(doc);
-    for (i = 0; st == TL_OK && i < json_array_size(pages); i++) {
+    for (i = 0; st == TL_OK && i < n_pages; i++) {
         char rel[32];
         json_t *pj;
         const char *src, *sha;
@@ -476,6 +477,7 @@ check_package(const char *dir, pkg_info_t *in, char *err, size_t errsize)
     size_t i, j;
     tl_status_t st;
 
+    memset(in, 0, sizeof *in);
     st = read_manifest(dir, &m, err, errsize);
     if (st != TL_OK)
         return st;
@@ -723,6 +725,39 @@ cmp_info(const void *x, const void *y)
     return strcmp(a->id, b->id);
 }
 
+/* Moves the unreadable package @dir to LIB/damaged/@name(.N); returns the
+ * new path (malloc'ed) or NULL when it stays. */
+static char *
+move_aside(const char *lib, const char *name, const char *dir)
+{
+    char *damaged = tl_path_join(lib, "damaged"), *to = NULL;
+    int i;
+
+    if (!damaged || tl_mkdir_p(damaged, 0755) != TL_OK) {
+        free(damaged);
+        return NULL;
+    }
+    for (i = 0; i < 1000; i++) {
+        char leaf[300];
+        if (i)
+            snprintf(leaf, sizeof leaf, "%s.%d", name, i);
+        else
+            snprintf(leaf, sizeof leaf, "%s", name);
+        free(to);
+        to = tl_path_join(damaged, leaf);
+        if (!to || access(to, F_OK) != 0)
+            break;
+    }
+    if (to && rename(dir, to) == 0) {
+        tl_fsync_dir(damaged);
+        free(damaged);
+        return to;
+    }
+    free(damaged);
+    free(to);
+    return NULL;
+}
+
 tl_status_t
 tl_archive_rebuild(const char *path, tl_rebuild_cb cb, void *ctx, size_t *n_docs, char *err,
                    size_t errsize)
@@ -781,15 +816,36 @@ tl_archive_rebuild(const char *path, tl_rebuild_cb cb, void *ctx, size_t *n_docs
         if (lstat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
             if (cb)
                 cb(ctx, dir, "not a package folder");
-        } else if (check_package(dir, &infos[n_infos], why, sizeof why) != TL_OK) {
-            if (cb)
-                cb(ctx, dir, why);
-        } else if (strcmp(infos[n_infos].id, names[k]->d_name) != 0) {
-            if (cb)
-                cb(ctx, dir, "its document.json names another id");
-            info_free(&infos[n_infos]);
-        } else {
+        } else if (check_package(dir, &infos[n_infos], why, sizeof why) == TL_OK &&
+                   !strcmp(infos[n_infos].id, names[k]->d_name)) {
             n_infos++;
+        } else {
+            char why2[512] = "";
+            if (infos[n_infos].id)
+                info_free(&infos[n_infos]);
+            /* A damaged package that can still be read is catalogued, so
+             * the audit names its damage and nothing is lost; one that
+             * cannot is moved aside, out of recovery's reach. */
+            if (read_info(dir, &infos[n_infos], why2, sizeof why2) == TL_OK &&
+                !strcmp(infos[n_infos].id, names[k]->d_name)) {
+                char msg[1100];
+                snprintf(msg, sizeof msg, "catalogued, but it fails its check (%s); see "
+                         "'tulieu audit'", why);
+                n_infos++;
+                if (cb)
+                    cb(ctx, dir, msg);
+            } else {
+                char msg[1600], *aside = move_aside(path, names[k]->d_name, dir);
+                if (infos[n_infos].id)
+                    info_free(&infos[n_infos]);
+                snprintf(msg, sizeof msg, "not a readable package (%s); %s%s",
+                         why2[0] ? why2 : "its document.json names another id",
+                         aside ? "moved to " : "left in place",
+                         aside ? aside : "");
+                if (cb)
+                    cb(ctx, dir, msg);
+                free(aside);
+            }
         }
         free(dir);
     }

@@ -194,8 +194,10 @@ typedef void (*tl_rebuild_cb)(void *ctx, const char *path, const char *why);
 /* Recreates LIB/tulieu.db from the packages in LIB/objects alone: documents
  * in their filing order ("seq" of their filing event), pages from their
  * records, events from events.jsonl; every document not indexed.  Holds
- * the writer's lock meanwhile.  Packages that fail tl_archive_check_package()
- * are reported through @cb and left out (and in objects/).  *@n_docs gets
+ * the writer's lock meanwhile.  A package that fails tl_archive_check_package()
+ * is catalogued all the same when its document.json and page records can be
+ * read (the audit then names the damage), and moved to LIB/damaged/ when
+ * not; both are reported through @cb (may be NULL).  *@n_docs gets
  * the documents catalogued.  The old catalog, if any, is replaced whole
  * (renamed over at the end). */
 tl_status_t tl_archive_rebuild(const char *path, tl_rebuild_cb cb, void *ctx, size_t *n_docs,

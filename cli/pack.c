@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -382,16 +384,17 @@ print_problem(void *ctx, tl_audit_kind_t kind, const char *path, const char *det
 
 /* Moves the verified packages and catalog of @root/data into @lib. */
 static int
-restore_into(tl_archive_t *a, const char *root, const char *in)
+restore_into(const char *lib, const char *root, const char *in)
 {
     char *data = tl_path_join(root, "data"), *objs = NULL, *db = NULL, *dst = NULL, err[1024];
+    char *objects = tl_path_join(lib, "objects");
     struct dirent **names = NULL;
     struct stat sb;
     int n = 0, k, ok = 0;
 
     objs = data ? tl_path_join(data, "objects") : NULL;
     db = data ? tl_path_join(data, "tulieu.db") : NULL;
-    if (!objs || !db)
+    if (!objs || !db || !objects)
         goto out;
     if (stat(db, &sb) < 0 || !S_ISREG(sb.st_mode) || stat(objs, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
         cli_error("%s: not a tulieu backup (no data/tulieu.db or data/objects/)", in);
@@ -411,35 +414,34 @@ restore_into(tl_archive_t *a, const char *root, const char *in)
             goto out;
         }
     }
+    /* The catalog first, then the packages it lists: never a package in
+     * objects/ that recovery could take for a crash's leftover. */
+    dst = tl_path_join(lib, "tulieu.db");
+    if (!dst || rename(db, dst) < 0) {
+        cli_error("%s: cannot move the catalog into place: %s", lib, strerror(errno));
+        goto out;
+    }
     for (k = 0; k < n; k++) {
-        char *from = tl_path_join(objs, names[k]->d_name), *objects;
-        objects = tl_path_join(tl_archive_path(a), "objects");
+        char *from = tl_path_join(objs, names[k]->d_name);
         free(dst);
-        dst = objects ? tl_path_join(objects, names[k]->d_name) : NULL;
+        dst = tl_path_join(objects, names[k]->d_name);
         if (!from || !dst || rename(from, dst) < 0) {
             cli_error("%s: cannot move into place: %s", dst ? dst : "objects", strerror(errno));
             free(from);
-            free(objects);
             goto out;
         }
         free(from);
-        tl_fsync_dir(objects);
-        free(objects);
     }
-    free(dst);
-    dst = tl_path_join(tl_archive_path(a), "tulieu.db.restored");
-    if (!dst || rename(db, dst) < 0) {
-        cli_error("%s: cannot move the catalog into place: %s", tl_archive_path(a),
-                  strerror(errno));
-        goto out;
-    }
-    ok = 1;
+    ok = tl_fsync_dir(objects) == TL_OK && tl_fsync_dir(lib) == TL_OK;
+    if (!ok)
+        cli_error("%s: cannot sync", lib);
 out:
     free_names(names, n);
     free(data);
     free(objs);
     free(db);
     free(dst);
+    free(objects);
     return ok;
 }
 
@@ -450,10 +452,10 @@ cmd_restore(int argc, char **argv)
                                               {NULL, 0, NULL, 0}};
     const char *in, *lib;
     tl_archive_t *a = NULL;
-    char err[1024], *stage = NULL, *root = NULL, *restored = NULL, *dbpath = NULL;
+    char err[1024], *stage = NULL, *root = NULL, *lock = NULL, leaf[64];
     tl_audit_summary_t sum;
     size_t indexed = 0;
-    int c, ok = 0, existed;
+    int c, ok = 0, existed, fd = -1;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -474,29 +476,25 @@ cmd_restore(int argc, char **argv)
         cli_error("%s", err);
         return EXIT_USAGE;
     }
-    if (tl_archive_open(lib, &a, err, sizeof err) != TL_OK || tl_archive_lock(a) != TL_OK) {
-        cli_error("%s", a ? tl_archive_errmsg(a) : err);
+    /* The new library's writer lock, held until it is whole: no other
+     * process files into it or runs its recovery meanwhile. */
+    lock = tl_path_join(lib, "lock");
+    fd = lock ? open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644) : -1;
+    if (fd < 0 || flock(fd, LOCK_EX) != 0) {
+        cli_error("%s: cannot lock the new library", lib);
         goto out;
     }
-    stage = tl_archive_staging_path(a, "restore");
+    snprintf(leaf, sizeof leaf, "staging/restore.%ld", (long)getpid());
+    stage = tl_path_join(lib, leaf);
     if (!stage)
         goto out;
     if (tl_bag_open(in, stage, &root, err, sizeof err) != TL_OK) {
         cli_error("%s; not restored", err);
         goto out;
     }
-    if (!restore_into(a, root, in))
+    if (!restore_into(lib, root, in))
         goto out;
-    /* The catalog goes in with the library closed, then is opened as usual. */
-    restored = tl_path_join(lib, "tulieu.db.restored");
-    dbpath = tl_path_join(lib, "tulieu.db");
     tl_remove_tree(stage);
-    tl_archive_free(a);
-    a = NULL;
-    if (!restored || !dbpath || rename(restored, dbpath) < 0) {
-        cli_error("%s: cannot move the catalog into place", lib);
-        goto out;
-    }
     if (tl_archive_open(lib, &a, err, sizeof err) != TL_OK) {
         cli_error("%s", err);
         goto out;
@@ -524,9 +522,10 @@ out:
         if (existed)
             tl_mkdir_p(lib, 0755);
     }
+    if (fd >= 0)
+        close(fd);
+    free(lock);
     free(stage);
     free(root);
-    free(restored);
-    free(dbpath);
     return ok ? EXIT_ALL_DONE : EXIT_SOME_FAILED;
 }

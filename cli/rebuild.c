@@ -15,7 +15,8 @@ rebuild_usage(FILE *fp)
                 "Recreate the catalog (LIB/tulieu.db) and the search index from the\n"
                 "packages in LIB/objects alone: documents in their filing order, pages,\n"
                 "and each package's events.  A package that fails its own manifest is\n"
-                "named and left out (exit status 1).\n\n"
+                "named (exit status 1): catalogued when it can be read, so 'tulieu audit'\n"
+                "shows its damage, else moved to LIB/damaged/.\n\n"
                 "  -L, --library LIB  the library\n"
                 "  -h, --help         this help\n");
 }
@@ -26,7 +27,7 @@ print_skipped(void *ctx, const char *path, const char *why)
     size_t *n = ctx;
 
     (*n)++;
-    cli_error("%s: left out: %s", path, why);
+    cli_error("%s: %s", path, why);
 }
 
 int
@@ -71,7 +72,7 @@ cmd_rebuild(int argc, char **argv)
     }
     tl_archive_free(a);
     printf("rebuilt %s: %zu documents catalogued and indexed%s\n", lib, n_indexed,
-           n_skipped ? "; some packages left out (see above)" : "");
+           n_skipped ? "; some packages are damaged (see above)" : "");
     (void)n_docs;
     return n_skipped ? EXIT_SOME_FAILED : EXIT_ALL_DONE;
 }
