@@ -130,11 +130,14 @@ tl_bag_create(const char *out, tl_bag_form_t form, tl_bag_t **bagp, char *err, s
     tl_buf_init(&b->manifest);
     tl_buf_init(&b->info);
     b->out = strdup(out);
-    b->top = bag_top_name(out);
+    /* "bag/" is the bag "bag": its name without the trailing slashes. */
+    while (b->out && strlen(b->out) > 1 && b->out[strlen(b->out) - 1] == '/')
+        b->out[strlen(b->out) - 1] = '\0';
+    b->top = b->out ? bag_top_name(b->out) : NULL;
     if (b->out && b->top) {
-        size_t n = strlen(out) + sizeof ".partial";
+        size_t n = strlen(b->out) + sizeof ".partial";
         if ((b->partial = malloc(n)))
-            snprintf(b->partial, n, "%s.partial", out);
+            snprintf(b->partial, n, "%s.partial", b->out);
     }
     if (!b->out || !b->top || !b->partial) {
         tl_bag_abort(b);

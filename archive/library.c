@@ -506,8 +506,28 @@ next_seq(tl_archive_t *a)
     return seq;
 }
 
+/* "2 pages recognised, 1 blank; mean confidence 91". */
+static void
+recognised_detail(const tl_doc_t *doc, char *buf, size_t size)
+{
+    double sum = 0;
+    size_t i, n = 0, blank = 0;
+
+    for (i = 0; i < doc->n_pages; i++) {
+        if (doc->pages[i]->quality.blank)
+            blank++;
+        else if (doc->pages[i]->mean_conf >= 0) {
+            sum += doc->pages[i]->mean_conf;
+            n++;
+        }
+    }
+    snprintf(buf, size, "%zu page%s recognised, %zu blank; mean confidence %.0f", n,
+             n == 1 ? "" : "s", blank, n ? sum / (double)n : 0.0);
+}
+
 static tl_status_t
-catalog_doc(tl_archive_t *a, const tl_doc_t *doc, long seq, const char *at, const char *detail)
+catalog_doc(tl_archive_t *a, const tl_doc_t *doc, long seq, const char *at, const char *detail,
+            const char *detail2)
 {
     sqlite3_stmt *s = NULL;
     size_t i;
@@ -547,7 +567,8 @@ catalog_doc(tl_archive_t *a, const tl_doc_t *doc, long seq, const char *at, cons
     sqlite3_finalize(s);
     s = NULL;
     if (ok)
-        ok = _tl_event_insert(a->db, doc->id, at, "ingested", AGENT, detail);
+        ok = _tl_event_insert(a->db, doc->id, at, "ingested", AGENT, detail) &&
+             _tl_event_insert(a->db, doc->id, at, "recognised", AGENT, detail2);
     if (!ok || sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         tl_status_t st = _tl_archive_db_fail(a, "cannot record the document");
         sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
@@ -580,7 +601,7 @@ tl_archive_file_doc(tl_archive_t *a, tl_doc_t *doc)
 {
     pkg_t pkg;
     char **orig_names = NULL, *objects = NULL, *final = NULL, name[64], at[32], detail[64];
-    char *line = NULL;
+    char *line = NULL, *line2 = NULL, *lines = NULL, detail2[128];
     long seq;
     tl_status_t st;
     size_t i;
@@ -616,11 +637,15 @@ tl_archive_file_doc(tl_archive_t *a, tl_doc_t *doc)
     seq = next_seq(a);
     _tl_now_iso(at);
     snprintf(detail, sizeof detail, "%zu pages", doc->n_pages);
-    if (!(line = _tl_event_line(at, "ingested", detail, seq, doc->box))) {
+    recognised_detail(doc, detail2, sizeof detail2);
+    line = _tl_event_line(at, "ingested", detail, seq, doc->box);
+    line2 = _tl_event_line(at, "recognised", detail2, 0, NULL);
+    if (!line || !line2 || !(lines = malloc(strlen(line) + strlen(line2) + 1))) {
         st = TL_ERR_NOMEM;
         goto out;
     }
-    st = write_package(a, doc, &pkg, &orig_names, line);
+    sprintf(lines, "%s%s", line, line2);
+    st = write_package(a, doc, &pkg, &orig_names, lines);
     if (st != TL_OK)
         goto out;
     /* A leftover package under this id was never catalogued (see recover). */
@@ -633,7 +658,7 @@ tl_archive_file_doc(tl_archive_t *a, tl_doc_t *doc)
         st = _tl_archive_io_fail(a, "cannot sync", objects);
         goto out;
     }
-    st = catalog_doc(a, doc, seq, at, detail);
+    st = catalog_doc(a, doc, seq, at, detail, detail2);
     if (st != TL_OK)
         tl_remove_tree(final);
 out:
@@ -647,6 +672,8 @@ out:
     free(objects);
     free(final);
     free(line);
+    free(line2);
+    free(lines);
     return st;
 }
 

@@ -68,7 +68,7 @@ print("kinds", ",".join(r[0] for r in db.execute(
     "select distinct what from events where doc_id = ? order by id", (sys.argv[1],))))
 PY
 contains cat.txt "pages 5" "the catalog of the second library lists the five pages"
-contains cat.txt "kinds ingested,exported,imported" "events kept: ingested and exported there, imported here"
+contains cat.txt "kinds ingested,recognised,exported,imported" "events kept: ingested, recognised and exported there, imported here"
 "$TULIEU" import -L lib2 bag > imp.txt 2>&1
 is "$?" 0 "importing the same bag again"
 contains imp.txt "already in the library, skipped" "documents already there are skipped and said so"

@@ -133,8 +133,9 @@ main(void)
         ok(count_lines(p, "\"what\":\"ingested\"") == 1 && count_lines(p, "\"seq\":1") == 1 &&
                count_lines(p, "\"box\":\"box-01\"") == 1,
            "the package's events.jsonl has its filing, order and box");
+        ok(count_lines(p, "\"what\":\"recognised\"") == 1, "and its recognition");
         ok(tl_archive_add_event(a, id1, "exported", "to a test") == TL_OK &&
-               count_lines(p, NULL) == 2,
+               count_lines(p, NULL) == 3,
            "an event appended");
         ok(tl_archive_add_event(a, "nope", "exported", NULL) == TL_ERR_NOTFOUND,
            "no event for a document not filed");
