@@ -33,10 +33,11 @@ run() {
 }
 
 echo "machine: $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); build $build"
-echo "corpus: $(find "$corpus/box-01" "$corpus/box-02" "$corpus/loose" -type f | wc -l) files," \
-     "$(du -sh "$corpus" | cut -f1)"
+parts=()
+for d in box-01 box-02 loose; do [ -d "$corpus/$d" ] && parts+=("$corpus/$d"); done
+echo "corpus: $(find -L "${parts[@]}" -type f | wc -l) files, $(du -shL "${parts[@]}" | cut -f1 | tr '\n' ' ')"
 "$tulieu" init "$work/lib" > /dev/null
-run ingest "$tulieu" ingest -q --jobs 1 -L "$work/lib" "$corpus/box-01" "$corpus/box-02" "$corpus/loose"
+run ingest "$tulieu" ingest -q --jobs 1 -L "$work/lib" "${parts[@]}"
 tail -1 "$work/out.ingest"
 run export "$tulieu" export -L "$work/lib" --format bagit -o "$work/all.tar"
 "$tulieu" init "$work/lib2" > /dev/null
@@ -51,11 +52,11 @@ run sha256sum sh -c "cd '$work/lib' && find objects -type f -print0 | xargs -0 s
 run tar tar cf "$work/plain.tar" -C "$work" lib
 
 awk '
-{ cpu[$1] = $2; wall[$1] = $3; order[NR] = $1 }
+{ cpu[$1] = $2; wall[$1] = $3; order[++k] = $1 }
 END {
     r = cpu["ingest"]
     printf "%-10s %9s %9s %12s\n", "step", "cpu s", "wall s", "% of ingest"
-    for (i = 1; i <= NR; i++) {
+    for (i = 1; i <= k; i++) {
         n = order[i]
         printf "%-10s %9.2f %9.2f %11.1f%%\n", n, cpu[n], wall[n], r > 0 ? 100 * cpu[n] / r : 0
     }
