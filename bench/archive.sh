@@ -58,7 +58,7 @@ END {
     printf "%-10s %9s %9s %12s\n", "step", "cpu s", "wall s", "% of ingest"
     for (i = 1; i <= k; i++) {
         n = order[i]
-        printf "%-10s %9.2f %9.2f %11.1f%%\n", n, cpu[n], wall[n], r > 0 ? 100 * cpu[n] / r : 0
+        printf "%-10s %9.2f %9.2f %11.1f%%\n", n, cpu[n], wall[n], (r > 0 ? 100 * cpu[n] / r : 0)
     }
     base = cpu["sha256sum"] + cpu["tar"]
     if (base > 0)
