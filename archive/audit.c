@@ -14,8 +14,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
-#define CATALOG "tulieu.db"
 #define MANIFEST "manifest-sha256.txt"
 /* An event's problem list stops growing here; the counts stay exact. */
 #define EVENT_DETAIL_MAX 4000
@@ -332,6 +332,8 @@ walk_package(audit_t *au, const char *id, const char *pkg, const char *rel, entr
                 walk_package(au, id, pkg, sub, v, n);
             else if (!*rel && !strcmp(sub, MANIFEST))
                 ; /* the manifest does not list itself */
+            else if (!*rel && !strcmp(sub, EVENTS_FILE) && S_ISREG(sb.st_mode))
+                ; /* the history grows outside the manifest, by design */
             else if (!find_entry(v, n, sub))
                 report_in(au, TL_AUDIT_UNEXPECTED, id, sub, "not in the manifest");
         }
@@ -596,8 +598,21 @@ record_events(audit_t *au, const event_t *ev, size_t n, char *err, size_t errsiz
         ok = sqlite3_step(s) == SQLITE_DONE;
     }
     sqlite3_finalize(s);
-    if (ok && sqlite3_exec(au->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+    if (ok && sqlite3_exec(au->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+        /* And in each package's own history, so a rebuilt catalog has it. */
+        for (i = 0; i < n; i++) {
+            char *pkg, *line;
+            if (!ev[i].doc_id || !_tl_archive_valid_id(ev[i].doc_id))
+                continue;
+            pkg = fmt(au, "%s/objects/%s", au->lib, ev[i].doc_id);
+            line = _tl_event_line(at, "verified", ev[i].detail, 0, NULL);
+            if (pkg && line && access(pkg, F_OK) == 0)
+                _tl_event_append(pkg, line);
+            free(pkg);
+            free(line);
+        }
         return TL_OK;
+    }
     tl_errbuf_set(err, errsize, "%s/%s: cannot record the audit: %s", au->lib, CATALOG,
                   sqlite3_errmsg(au->db));
     sqlite3_exec(au->db, "ROLLBACK", NULL, NULL, NULL);

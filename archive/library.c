@@ -17,19 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CATALOG "tulieu.db"
-#define SCHEMA_VERSION "1"
 
-struct tl_archive {
-    char *path;
-    char *index_path;
-    sqlite3 *db;
-    int lock_fd;       /* LIB/lock, -1 when it cannot be opened */
-    int writer;        /* holds the lock: the one process filing */
-    char errmsg[512];
-};
-
-static const char *const schema =
+const char *const _tl_archive_schema =
     "PRAGMA journal_mode=WAL;"
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS documents("
@@ -45,8 +34,8 @@ static const char *const schema =
     "  id INTEGER PRIMARY KEY, doc_id TEXT, what TEXT NOT NULL, at TEXT NOT NULL,"
     "  agent TEXT NOT NULL, detail TEXT);";
 
-static void
-now_iso(char buf[32])
+void
+_tl_now_iso(char buf[32])
 {
     time_t t = time(NULL);
     struct tm tm;
@@ -55,16 +44,16 @@ now_iso(char buf[32])
     strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static tl_status_t
-db_fail(tl_archive_t *a, const char *what)
+tl_status_t
+_tl_archive_db_fail(tl_archive_t *a, const char *what)
 {
     tl_errbuf_set(a->errmsg, sizeof a->errmsg, "%s/%s: %s: %s", a->path, CATALOG, what,
                   a->db ? sqlite3_errmsg(a->db) : "no catalog");
     return TL_ERR_DB;
 }
 
-static tl_status_t
-io_fail(tl_archive_t *a, const char *what, const char *path)
+tl_status_t
+_tl_archive_io_fail(tl_archive_t *a, const char *what, const char *path)
 {
     tl_errbuf_set(a->errmsg, sizeof a->errmsg, "%s: %s: %s", path, what, strerror(errno));
     return TL_ERR_IO;
@@ -117,11 +106,11 @@ tl_archive_create(const char *path, char *err, size_t errsize)
     p = tl_path_join(path, CATALOG);
     if (!p)
         return TL_ERR_NOMEM;
-    now_iso(at);
+    _tl_now_iso(at);
     sql = sqlite3_mprintf("%s INSERT INTO meta VALUES('schema', '%q');"
                           "INSERT INTO meta VALUES('created', '%q');"
                           "INSERT INTO meta VALUES('tool', 'tulieu %q');",
-                          schema, SCHEMA_VERSION, at, PACKAGE_VERSION);
+                          _tl_archive_schema, SCHEMA_VERSION, at, PACKAGE_VERSION);
     if (!sql || sqlite3_open(p, &db) != SQLITE_OK ||
         sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
         tl_errbuf_set(err, errsize, "%s: cannot create the catalog: %s", p,
@@ -174,7 +163,7 @@ recover(tl_archive_t *a)
         return TL_ERR_NOMEM;
     }
     if (tl_remove_tree(staging) != TL_OK || tl_mkdir_p(staging, 0755) != TL_OK)
-        st = io_fail(a, "cannot clear the staging folder", staging);
+        st = _tl_archive_io_fail(a, "cannot clear the staging folder", staging);
     d = st == TL_OK ? opendir(objects) : NULL;
     while (d && (e = readdir(d)) != NULL) {
         char *pkg;
@@ -182,7 +171,7 @@ recover(tl_archive_t *a)
             continue;
         pkg = tl_path_join(objects, e->d_name);
         if (pkg && tl_remove_tree(pkg) != TL_OK)
-            st = io_fail(a, "cannot remove an uncatalogued package", pkg);
+            st = _tl_archive_io_fail(a, "cannot remove an uncatalogued package", pkg);
         free(pkg);
     }
     if (d)
@@ -226,7 +215,7 @@ tl_archive_open(const char *path, tl_archive_t **out, char *err, size_t errsize)
     if (sqlite3_open_v2(dbpath, &a->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
         sqlite3_exec(a->db, "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;", NULL, NULL,
                      NULL) != SQLITE_OK ||
-        sqlite3_exec(a->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_exec(a->db, _tl_archive_schema, NULL, NULL, NULL) != SQLITE_OK) {
         tl_errbuf_set(err, errsize, "%s: cannot open the catalog: %s", dbpath,
                       a->db ? sqlite3_errmsg(a->db) : "out of memory");
         free(dbpath);
@@ -318,7 +307,7 @@ pkg_write(tl_archive_t *a, pkg_t *pkg, const char *rel, const char *data, size_t
         return TL_ERR_NOMEM;
     st = tl_file_write_atomic(path, data, len);
     if (st != TL_OK)
-        io_fail(a, "cannot write", path);
+        _tl_archive_io_fail(a, "cannot write", path);
     else {
         tl_sha256_buf(data, len, hex);
         tl_buf_addf(&pkg->manifest, "%s  %s\n", hex, rel);
@@ -338,9 +327,9 @@ pkg_copy(tl_archive_t *a, pkg_t *pkg, const char *rel, const char *src, const ch
         return TL_ERR_NOMEM;
     st = tl_file_copy(src, path);
     if (st != TL_OK) {
-        io_fail(a, "cannot copy the original", src);
+        _tl_archive_io_fail(a, "cannot copy the original", src);
     } else if (tl_sha256_file(path, hex) != TL_OK) {
-        io_fail(a, "cannot read back the copy", path);
+        _tl_archive_io_fail(a, "cannot read back the copy", path);
         st = TL_ERR_IO;
     } else if (strcmp(hex, sha) != 0) {
         /* The file changed between reading and filing: refuse, never guess. */
@@ -361,8 +350,10 @@ base_of(const char *path)
     return s ? s + 1 : path;
 }
 
+/* Writes @doc's package into pkg->root, with @events as its events.jsonl. */
 static tl_status_t
-write_package(tl_archive_t *a, tl_doc_t *doc, pkg_t *pkg, char ***orig_names)
+write_package(tl_archive_t *a, tl_doc_t *doc, pkg_t *pkg, char ***orig_names,
+              const char *events)
 {
     char rel[1024], *json;
     size_t i, j, n_orig = 0;
@@ -373,7 +364,7 @@ write_package(tl_archive_t *a, tl_doc_t *doc, pkg_t *pkg, char ***orig_names)
         char *d = tl_path_join(pkg->root, dirs[i]);
         if (!d || tl_mkdir_p(d, 0755) != TL_OK) {
             free(d);
-            return io_fail(a, "cannot create", pkg->root);
+            return _tl_archive_io_fail(a, "cannot create", pkg->root);
         }
         free(d);
     }
@@ -423,6 +414,7 @@ write_package(tl_archive_t *a, tl_doc_t *doc, pkg_t *pkg, char ***orig_names)
 
         /* An attachment never replaces what the archive itself writes. */
         if (!strcmp(f->name, "document.json") || !strcmp(f->name, "manifest-sha256.txt") ||
+            !strcmp(f->name, EVENTS_FILE) ||
             !strncmp(f->name, "originals/", 10)) {
             tl_errbuf_set(a->errmsg, sizeof a->errmsg, "attachment name %s is reserved",
                           f->name);
@@ -435,10 +427,10 @@ write_package(tl_archive_t *a, tl_doc_t *doc, pkg_t *pkg, char ***orig_names)
             sub[strlen(pkg->root) + 1 + (size_t)(slash - f->name)] = '\0';
             st = tl_mkdir_p(sub, 0755);
             if (st != TL_OK)
-                io_fail(a, "cannot create", sub);
+                _tl_archive_io_fail(a, "cannot create", sub);
             else if ((st = pkg_write(a, pkg, f->name, (const char *)f->data, f->len)) == TL_OK &&
                      (st = tl_fsync_dir(sub)) != TL_OK)
-                io_fail(a, "cannot sync", sub);
+                _tl_archive_io_fail(a, "cannot sync", sub);
             free(sub);
         } else {
             st = pkg_write(a, pkg, f->name, (const char *)f->data, f->len);
@@ -462,7 +454,17 @@ write_package(tl_archive_t *a, tl_doc_t *doc, pkg_t *pkg, char ***orig_names)
             return TL_ERR_NOMEM;
         st = tl_file_write_atomic(path, pkg->manifest.data, pkg->manifest.len);
         if (st != TL_OK)
-            io_fail(a, "cannot write", path);
+            _tl_archive_io_fail(a, "cannot write", path);
+        free(path);
+    }
+    if (st == TL_OK) {
+        /* The history, outside the manifest: it grows, the files do not. */
+        char *path = tl_path_join(pkg->root, EVENTS_FILE);
+        if (!path)
+            return TL_ERR_NOMEM;
+        st = tl_file_write_atomic(path, events, strlen(events));
+        if (st != TL_OK)
+            _tl_archive_io_fail(a, "cannot write", path);
         free(path);
     }
     if (st == TL_OK) {
@@ -490,29 +492,61 @@ make_doc_id(const tl_doc_t *doc)
     return strdup(hex);
 }
 
+static long
+next_seq(tl_archive_t *a)
+{
+    sqlite3_stmt *s;
+    long seq = 1;
+
+    if (sqlite3_prepare_v2(a->db, "SELECT COALESCE(MAX(seq), 0) + 1 FROM documents", -1, &s,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        seq = (long)sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return seq;
+}
+
+/* "2 pages recognised, 1 blank; mean confidence 91". */
+static void
+recognised_detail(const tl_doc_t *doc, char *buf, size_t size)
+{
+    double sum = 0;
+    size_t i, n = 0, blank = 0;
+
+    for (i = 0; i < doc->n_pages; i++) {
+        if (doc->pages[i]->quality.blank)
+            blank++;
+        else if (doc->pages[i]->mean_conf >= 0) {
+            sum += doc->pages[i]->mean_conf;
+            n++;
+        }
+    }
+    snprintf(buf, size, "%zu page%s recognised, %zu blank; mean confidence %.0f", n,
+             n == 1 ? "" : "s", blank, n ? sum / (double)n : 0.0);
+}
+
 static tl_status_t
-catalog_doc(tl_archive_t *a, const tl_doc_t *doc)
+catalog_doc(tl_archive_t *a, const tl_doc_t *doc, long seq, const char *at, const char *detail,
+            const char *detail2)
 {
     sqlite3_stmt *s = NULL;
-    char at[32];
     size_t i;
     int ok = 1;
 
-    now_iso(at);
     if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return db_fail(a, "cannot begin a transaction");
+        return _tl_archive_db_fail(a, "cannot begin a transaction");
     ok = sqlite3_prepare_v2(a->db,
                             "INSERT INTO documents(id, seq, class, title, box, n_pages, "
-                            "filed_at) VALUES(?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM "
-                            "documents), ?, ?, ?, ?, ?)",
+                            "filed_at) VALUES(?, ?, ?, ?, ?, ?, ?)",
                             -1, &s, NULL) == SQLITE_OK;
     if (ok) {
         sqlite3_bind_text(s, 1, doc->id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, doc->cls ? doc->cls : "khac", -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, doc->dc.title, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, doc->box, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 5, (sqlite3_int64)doc->n_pages);
-        sqlite3_bind_text(s, 6, at, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, seq);
+        sqlite3_bind_text(s, 3, doc->cls ? doc->cls : "khac", -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, doc->dc.title, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 5, doc->box, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 6, (sqlite3_int64)doc->n_pages);
+        sqlite3_bind_text(s, 7, at, -1, SQLITE_STATIC);
         ok = sqlite3_step(s) == SQLITE_DONE;
     }
     sqlite3_finalize(s);
@@ -533,22 +567,10 @@ catalog_doc(tl_archive_t *a, const tl_doc_t *doc)
     sqlite3_finalize(s);
     s = NULL;
     if (ok)
-        ok = sqlite3_prepare_v2(a->db,
-                                "INSERT INTO events(doc_id, what, at, agent, detail) "
-                                "VALUES(?, 'ingested', ?, ?, ?)",
-                                -1, &s, NULL) == SQLITE_OK;
-    if (ok) {
-        char detail[64];
-        snprintf(detail, sizeof detail, "%zu pages", doc->n_pages);
-        sqlite3_bind_text(s, 1, doc->id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, at, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, "tulieu " PACKAGE_VERSION, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, detail, -1, SQLITE_TRANSIENT);
-        ok = sqlite3_step(s) == SQLITE_DONE;
-    }
-    sqlite3_finalize(s);
+        ok = _tl_event_insert(a->db, doc->id, at, "ingested", AGENT, detail) &&
+             _tl_event_insert(a->db, doc->id, at, "recognised", AGENT, detail2);
     if (!ok || sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        tl_status_t st = db_fail(a, "cannot record the document");
+        tl_status_t st = _tl_archive_db_fail(a, "cannot record the document");
         sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
         return st;
     }
@@ -556,10 +578,31 @@ catalog_doc(tl_archive_t *a, const tl_doc_t *doc)
 }
 
 tl_status_t
+tl_archive_lock(tl_archive_t *a)
+{
+    if (!a)
+        return TL_ERR_ARG;
+    if (a->writer)
+        return TL_OK;
+    if (a->lock_fd < 0 || flock(a->lock_fd, LOCK_EX) != 0)
+        return _tl_archive_io_fail(a, "cannot lock the library for filing", a->path);
+    a->writer = 1;
+    return recover(a);
+}
+
+const char *
+tl_archive_path(const tl_archive_t *a)
+{
+    return a ? a->path : NULL;
+}
+
+tl_status_t
 tl_archive_file_doc(tl_archive_t *a, tl_doc_t *doc)
 {
     pkg_t pkg;
-    char **orig_names = NULL, *objects = NULL, *final = NULL, name[64];
+    char **orig_names = NULL, *objects = NULL, *final = NULL, name[64], at[32], detail[64];
+    char *line = NULL, *line2 = NULL, *lines = NULL, detail2[128];
+    long seq;
     tl_status_t st;
     size_t i;
 
@@ -568,14 +611,9 @@ tl_archive_file_doc(tl_archive_t *a, tl_doc_t *doc)
     a->errmsg[0] = '\0';
     /* The first filing makes this handle the library's one writer, held
      * until it is freed; a second ingest waits here for the first. */
-    if (!a->writer) {
-        if (a->lock_fd < 0 || flock(a->lock_fd, LOCK_EX) != 0)
-            return io_fail(a, "cannot lock the library for filing", a->path);
-        a->writer = 1;
-        st = recover(a);
-        if (st != TL_OK)
-            return st;
-    }
+    st = tl_archive_lock(a);
+    if (st != TL_OK)
+        return st;
     if (!doc->id && !(doc->id = make_doc_id(doc)))
         return TL_ERR_NOMEM;
     if (doc_is_catalogued(a, doc->id)) {
@@ -593,23 +631,34 @@ tl_archive_file_doc(tl_archive_t *a, tl_doc_t *doc)
     }
     tl_remove_tree(pkg.root);
     if (tl_mkdir_p(pkg.root, 0755) != TL_OK) {
-        st = io_fail(a, "cannot create", pkg.root);
+        st = _tl_archive_io_fail(a, "cannot create", pkg.root);
         goto out;
     }
-    st = write_package(a, doc, &pkg, &orig_names);
+    seq = next_seq(a);
+    _tl_now_iso(at);
+    snprintf(detail, sizeof detail, "%zu pages", doc->n_pages);
+    recognised_detail(doc, detail2, sizeof detail2);
+    line = _tl_event_line(at, "ingested", detail, seq, doc->box);
+    line2 = _tl_event_line(at, "recognised", detail2, 0, NULL);
+    if (!line || !line2 || !(lines = malloc(strlen(line) + strlen(line2) + 1))) {
+        st = TL_ERR_NOMEM;
+        goto out;
+    }
+    sprintf(lines, "%s%s", line, line2);
+    st = write_package(a, doc, &pkg, &orig_names, lines);
     if (st != TL_OK)
         goto out;
     /* A leftover package under this id was never catalogued (see recover). */
     tl_remove_tree(final);
     if (rename(pkg.root, final) < 0) {
-        st = io_fail(a, "cannot move the package into place", final);
+        st = _tl_archive_io_fail(a, "cannot move the package into place", final);
         goto out;
     }
     if (tl_fsync_dir(objects) != TL_OK) {
-        st = io_fail(a, "cannot sync", objects);
+        st = _tl_archive_io_fail(a, "cannot sync", objects);
         goto out;
     }
-    st = catalog_doc(a, doc);
+    st = catalog_doc(a, doc, seq, at, detail, detail2);
     if (st != TL_OK)
         tl_remove_tree(final);
 out:
@@ -622,13 +671,16 @@ out:
     free(pkg.root);
     free(objects);
     free(final);
+    free(line);
+    free(line2);
+    free(lines);
     return st;
 }
 
 /* ---- reading ---------------------------------------------------------------- */
 
 static tl_status_t
-list_ids(tl_archive_t *a, const char *sql, char ***ids, size_t *n)
+list_ids_with(tl_archive_t *a, const char *sql, const char *param, char ***ids, size_t *n)
 {
     sqlite3_stmt *s;
     char **v = NULL;
@@ -638,7 +690,9 @@ list_ids(tl_archive_t *a, const char *sql, char ***ids, size_t *n)
     *ids = NULL;
     *n = 0;
     if (sqlite3_prepare_v2(a->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return db_fail(a, "cannot list documents");
+        return _tl_archive_db_fail(a, "cannot list documents");
+    if (param)
+        sqlite3_bind_text(s, 1, param, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         if (k == cap) {
             size_t nc = cap ? cap * 2 : 64;
@@ -655,11 +709,25 @@ list_ids(tl_archive_t *a, const char *sql, char ***ids, size_t *n)
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) {
         tl_archive_ids_free(v, k);
-        return rc == SQLITE_ROW ? TL_ERR_NOMEM : db_fail(a, "cannot list documents");
+        return rc == SQLITE_ROW ? TL_ERR_NOMEM : _tl_archive_db_fail(a, "cannot list documents");
     }
     *ids = v;
     *n = k;
     return TL_OK;
+}
+
+static tl_status_t
+list_ids(tl_archive_t *a, const char *sql, char ***ids, size_t *n)
+{
+    return list_ids_with(a, sql, NULL, ids, n);
+}
+
+tl_status_t
+tl_archive_list_box(tl_archive_t *a, const char *box, char ***ids, size_t *n)
+{
+    if (!a || !box || !ids || !n)
+        return TL_ERR_ARG;
+    return list_ids_with(a, "SELECT id FROM documents WHERE box = ? ORDER BY seq", box, ids, n);
 }
 
 tl_status_t
@@ -698,16 +766,16 @@ tl_archive_mark_indexed(tl_archive_t *a, const char *id)
         return TL_ERR_ARG;
     if (sqlite3_prepare_v2(a->db, "UPDATE documents SET indexed = 1 WHERE id = ?", -1, &s,
                            NULL) != SQLITE_OK)
-        return db_fail(a, "cannot mark indexed");
+        return _tl_archive_db_fail(a, "cannot mark indexed");
     sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
     ok = sqlite3_step(s) == SQLITE_DONE;
     sqlite3_finalize(s);
-    return ok ? TL_OK : db_fail(a, "cannot mark indexed");
+    return ok ? TL_OK : _tl_archive_db_fail(a, "cannot mark indexed");
 }
 
 /* Ids are 12 hex digits; anything else is refused before it becomes a path. */
-static int
-valid_id(const char *id)
+int
+_tl_archive_valid_id(const char *id)
 {
     size_t i;
 
@@ -729,7 +797,7 @@ tl_archive_doc_json(tl_archive_t *a, const char *id, char **json)
         *json = NULL;
     if (!a || !id || !json)
         return TL_ERR_ARG;
-    if (!valid_id(id) || !doc_is_catalogued(a, id)) {
+    if (!_tl_archive_valid_id(id) || !doc_is_catalogued(a, id)) {
         tl_errbuf_set(a->errmsg, sizeof a->errmsg, "no document '%s' in the library", id);
         return TL_ERR_NOTFOUND;
     }
@@ -739,7 +807,7 @@ tl_archive_doc_json(tl_archive_t *a, const char *id, char **json)
         return TL_ERR_NOMEM;
     st = tl_file_read(path, &data, &len);
     if (st != TL_OK)
-        io_fail(a, "cannot read", path);
+        _tl_archive_io_fail(a, "cannot read", path);
     free(path);
     if (st == TL_OK)
         *json = (char *)data;
@@ -901,7 +969,7 @@ tl_archive_load_doc(tl_archive_t *a, const char *id, tl_doc_t **out)
         sqlite3_prepare_v2(a->db,
                            "SELECT sha256 FROM pages WHERE doc_id = ? AND page_no = ?", -1,
                            &s, NULL) != SQLITE_OK)
-        st = db_fail(a, "cannot read pages");
+        st = _tl_archive_db_fail(a, "cannot read pages");
     for (i = 0; st == TL_OK && i < json_array_size(pages); i++) {
         json_t *jp = json_array_get(pages, i);
         tl_page_t *p = tl_page_new();
@@ -936,4 +1004,143 @@ tl_archive_load_doc(tl_archive_t *a, const char *id, tl_doc_t **out)
     }
     *out = d;
     return TL_OK;
+}
+
+/* ---- replacing a package's outputs ------------------------------------------------ */
+
+static tl_status_t
+recatalog_doc(tl_archive_t *a, const tl_doc_t *doc, const char *at, const char *detail)
+{
+    sqlite3_stmt *s = NULL;
+    size_t i;
+    int ok;
+
+    if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return _tl_archive_db_fail(a, "cannot begin a transaction");
+    ok = sqlite3_prepare_v2(a->db, "UPDATE documents SET class = ?, title = ?, n_pages = ?, "
+                                   "indexed = 0 WHERE id = ?",
+                            -1, &s, NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_text(s, 1, doc->cls ? doc->cls : "khac", -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, doc->dc.title, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 3, (sqlite3_int64)doc->n_pages);
+        sqlite3_bind_text(s, 4, doc->id, -1, SQLITE_STATIC);
+        ok = sqlite3_step(s) == SQLITE_DONE;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (ok)
+        ok = sqlite3_prepare_v2(a->db, "DELETE FROM pages WHERE doc_id = ?", -1, &s, NULL) ==
+             SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_text(s, 1, doc->id, -1, SQLITE_STATIC);
+        ok = sqlite3_step(s) == SQLITE_DONE;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (ok)
+        ok = sqlite3_prepare_v2(a->db, "INSERT INTO pages VALUES(?, ?, ?, ?, ?)", -1, &s,
+                                NULL) == SQLITE_OK;
+    for (i = 0; ok && i < doc->n_pages; i++) {
+        const tl_page_t *p = doc->pages[i];
+        sqlite3_reset(s);
+        sqlite3_bind_text(s, 1, doc->id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)(i + 1));
+        sqlite3_bind_text(s, 3, p->source, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 4, p->source_page);
+        sqlite3_bind_text(s, 5, p->sha256, -1, SQLITE_STATIC);
+        ok = sqlite3_step(s) == SQLITE_DONE;
+    }
+    sqlite3_finalize(s);
+    if (ok)
+        ok = _tl_event_insert(a->db, doc->id, at, "reprocessed", AGENT, detail);
+    if (!ok || sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        tl_status_t st = _tl_archive_db_fail(a, "cannot record the reprocessed document");
+        sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+        return st;
+    }
+    return TL_OK;
+}
+
+tl_status_t
+tl_archive_replace_doc(tl_archive_t *a, tl_doc_t *doc, const char *detail)
+{
+    pkg_t pkg;
+    char **orig_names = NULL, *final = NULL, *objects = NULL, *old_events = NULL, *line = NULL;
+    char name[96], at[32];
+    unsigned char *text = NULL;
+    size_t len = 0, i;
+    tl_buf_t events;
+    tl_status_t st;
+
+    if (!a || !doc || !doc->id || doc->n_pages == 0)
+        return TL_ERR_ARG;
+    st = tl_archive_lock(a);
+    if (st != TL_OK)
+        return st;
+    if (!_tl_archive_valid_id(doc->id) || !doc_is_catalogued(a, doc->id)) {
+        tl_errbuf_set(a->errmsg, sizeof a->errmsg, "no document '%s' in the library", doc->id);
+        return TL_ERR_NOTFOUND;
+    }
+    tl_buf_init(&pkg.manifest);
+    tl_buf_init(&events);
+    snprintf(name, sizeof name, "staging/%s.new.%ld", doc->id, (long)getpid());
+    pkg.root = tl_path_join(a->path, name);
+    objects = tl_path_join(a->path, "objects");
+    final = objects ? tl_path_join(objects, doc->id) : NULL;
+    old_events = final ? tl_path_join(final, EVENTS_FILE) : NULL;
+    if (!pkg.root || !old_events) {
+        st = TL_ERR_NOMEM;
+        goto out;
+    }
+    /* The history goes on: the old lines, then this one. */
+    if (tl_file_read(old_events, &text, &len) == TL_OK) {
+        tl_buf_add(&events, (const char *)text, len);
+        if (len && text[len - 1] != '\n')
+            tl_buf_adds(&events, "\n");
+    }
+    _tl_now_iso(at);
+    if (!(line = _tl_event_line(at, "reprocessed", detail, 0, NULL))) {
+        st = TL_ERR_NOMEM;
+        goto out;
+    }
+    tl_buf_adds(&events, line);
+    if (events.failed) {
+        st = TL_ERR_NOMEM;
+        goto out;
+    }
+    tl_remove_tree(pkg.root);
+    if (tl_mkdir_p(pkg.root, 0755) != TL_OK) {
+        st = _tl_archive_io_fail(a, "cannot create", pkg.root);
+        goto out;
+    }
+    st = write_package(a, doc, &pkg, &orig_names, events.data);
+    if (st != TL_OK)
+        goto out;
+    /* One atomic swap: readers see the old package or the new one whole. */
+    if (renameat2(AT_FDCWD, pkg.root, AT_FDCWD, final, RENAME_EXCHANGE) < 0) {
+        st = _tl_archive_io_fail(a, "cannot swap the new package in", final);
+        goto out;
+    }
+    if (tl_fsync_dir(objects) != TL_OK) {
+        st = _tl_archive_io_fail(a, "cannot sync", objects);
+        goto out;
+    }
+    /* pkg.root now holds the old outputs: removed below. */
+    st = recatalog_doc(a, doc, at, detail);
+out:
+    if (pkg.root)
+        tl_remove_tree(pkg.root);
+    for (i = 0; orig_names && i < doc->n_pages; i++)
+        free(orig_names[i]);
+    free(orig_names);
+    tl_buf_free(&pkg.manifest);
+    tl_buf_free(&events);
+    free(pkg.root);
+    free(objects);
+    free(final);
+    free(old_events);
+    free(text);
+    free(line);
+    return st;
 }

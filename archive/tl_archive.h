@@ -59,6 +59,8 @@ tl_status_t tl_archive_file_doc(tl_archive_t *a, tl_doc_t *doc);
 /* Sets *@ids to a malloc'ed array of the *@n filed document ids in filing
  * order; free with tl_archive_ids_free(). */
 tl_status_t tl_archive_list_docs(tl_archive_t *a, char ***ids, size_t *n);
+/* Same, for the documents of box @box (the box folder's name). */
+tl_status_t tl_archive_list_box(tl_archive_t *a, const char *box, char ***ids, size_t *n);
 /* Same, for the documents filed but not yet in the index. */
 tl_status_t tl_archive_list_unindexed(tl_archive_t *a, char ***ids, size_t *n);
 void tl_archive_ids_free(char **ids, size_t n);
@@ -170,6 +172,124 @@ tl_status_t tl_archive_correct(tl_archive_t *a, const char *id, const char *fiel
 tl_status_t tl_archive_corrections(tl_archive_t *a, const char *id, tl_correction_t **out,
                                    size_t *n, char *err, size_t errsize);
 void tl_archive_corrections_free(tl_correction_t *c, size_t n);
+/* ---- events ------------------------------------------------------------------
+ * Each package keeps its history in events.jsonl beside its manifest: one
+ * JSON object a line ({"at", "what", "agent", "detail"}, and "seq" and "box"
+ * on the line that filed it), appended only, never rewritten.  It is not in
+ * the manifest (it grows while the package's files stay fixed); the audit
+ * expects it.  The catalog's events table holds the same lines, and
+ * tl_archive_rebuild() reads them back from the packages. */
+
+/* Records event @what ("exported", "reprocessed"...) of document @id, with an
+ * optional @detail, in its package and in the catalog. */
+tl_status_t tl_archive_add_event(tl_archive_t *a, const char *id, const char *what,
+                                 const char *detail);
+
+/* ---- whole packages: import, backup, rebuild ---------------------------------- */
+
+/* The library folder; owned by @a. */
+const char *tl_archive_path(const tl_archive_t *a);
+
+/* Makes @a the library's one writer now (waiting for another), as the first
+ * tl_archive_file_doc() would; needed before using the staging folder. */
+tl_status_t tl_archive_lock(tl_archive_t *a);
+
+/* Returns a new, empty folder path under LIB/staging/ named after @name and
+ * the process (not created; caller frees), or NULL.  Only for the writer:
+ * staging/ is cleared when a writer starts. */
+char *tl_archive_staging_path(tl_archive_t *a, const char *name);
+
+/* Checks the package folder @dir on its own: a readable document.json with
+ * an id and its pages, every file of its manifest there with its checksum,
+ * every file in the manifest (but events.jsonl), no link or special file,
+ * each page's record and original listed.  On a problem writes it, naming
+ * the file, into @err and returns TL_ERR_CORRUPT (or TL_ERR_FORMAT). */
+tl_status_t tl_archive_check_package(const char *dir, char *err, size_t errsize);
+
+/* The package folder @dir's place in the filing order of the library it
+ * came from (the "seq" of its last filing event), 0 when unknown: import
+ * files packages in this order, so they list as they did there. */
+long tl_archive_package_order(const char *dir);
+
+/* Files the finished package folder @dir (on the library's file system,
+ * e.g. under tl_archive_staging_path()) as it is: checks it, appends event
+ * @what (with @detail) to its events.jsonl, renames it into objects/ and
+ * catalogs it (pages, and every event of its events.jsonl) in one
+ * transaction.  *@id_out (may be NULL) gets a malloc'ed copy of its id.
+ * TL_ERR_EXISTS when a document with that id is filed (@dir left as is). */
+tl_status_t tl_archive_file_package(tl_archive_t *a, const char *dir, const char *what,
+                                    const char *detail, char **id_out);
+
+/* Writes a consistent copy of the catalog to the new file @dest. */
+tl_status_t tl_archive_snapshot_catalog(tl_archive_t *a, const char *dest);
+
+/* Marks every document as not in the index (the index is then rebuilt). */
+tl_status_t tl_archive_unmark_indexed(tl_archive_t *a);
+
+/* Called once per package tl_archive_rebuild() could not take back. */
+typedef void (*tl_rebuild_cb)(void *ctx, const char *path, const char *why);
+
+/* Recreates LIB/tulieu.db from the packages in LIB/objects alone: documents
+ * in their filing order ("seq" of their filing event), pages from their
+ * records, events from events.jsonl; every document not indexed.  Holds
+ * the writer's lock meanwhile.  A package that fails tl_archive_check_package()
+ * is catalogued all the same when its document.json and page records can be
+ * read (the audit then names the damage), and moved to LIB/damaged/ when
+ * not; both are reported through @cb (may be NULL).  *@n_docs gets
+ * the documents catalogued.  The old catalog, if any, is replaced whole
+ * (renamed over at the end). */
+tl_status_t tl_archive_rebuild(const char *path, tl_rebuild_cb cb, void *ctx, size_t *n_docs,
+                               char *err, size_t errsize);
+
+/* Replaces the outputs of filed document @doc (same id, same originals,
+ * given with abs_path) by a new package written from @doc: its events are
+ * carried over and event "reprocessed" (@detail) appended; the two package
+ * folders are swapped atomically, then the catalog updated in one
+ * transaction and the document marked not indexed. */
+tl_status_t tl_archive_replace_doc(tl_archive_t *a, tl_doc_t *doc, const char *detail);
+
+/* ---- BagIt (RFC 8493) bags, through libarchive ---------------------------------- */
+
+typedef struct tl_bag tl_bag_t;
+typedef enum { TL_BAG_DIR, TL_BAG_ZIP, TL_BAG_TAR } tl_bag_form_t;
+
+/* TL_BAG_ZIP for a name ending .zip, TL_BAG_TAR for .tar, else TL_BAG_DIR. */
+tl_bag_form_t tl_bag_form_from_name(const char *name);
+/* "dir", "zip" or "tar" into *@form; 0 for another word. */
+int tl_bag_form_parse(const char *word, tl_bag_form_t *form);
+
+/* Starts a bag to be written at @out (which must not exist) as a folder, a
+ * zip or a tar (whose entries sit under one folder named after @out).  It
+ * is written as OUT.partial and renamed to @out by tl_bag_finish(). */
+tl_status_t tl_bag_create(const char *out, tl_bag_form_t form, tl_bag_t **bag, char *err,
+                          size_t errsize);
+/* Adds payload file data/@rel with @len bytes at @data, or the file @src, or
+ * every file under the folder @srcdir (sorted, links refused) as data/@rel/... */
+tl_status_t tl_bag_add_data(tl_bag_t *bag, const char *rel, const void *data, size_t len);
+tl_status_t tl_bag_add_file(tl_bag_t *bag, const char *rel, const char *src);
+tl_status_t tl_bag_add_tree(tl_bag_t *bag, const char *rel, const char *srcdir);
+/* Adds a line "Label: value" to bag-info.txt (after Bagging-Date,
+ * Bag-Software-Agent and Payload-Oxum, which the bag writes itself). */
+tl_status_t tl_bag_add_info(tl_bag_t *bag, const char *label, const char *value);
+/* Writes the tag files and moves the bag into place.  Free with tl_bag_free()
+ * after, whatever it returned; tl_bag_abort() (same function) removes a
+ * bag not finished. */
+tl_status_t tl_bag_finish(tl_bag_t *bag);
+void tl_bag_abort(tl_bag_t *bag);
+void tl_bag_free(tl_bag_t *bag);
+const char *tl_bag_errmsg(const tl_bag_t *bag);
+
+/* Reads the bag @in (a folder, or a zip or tar file) into the new or empty
+ * folder @dest and verifies it whole before anything may use it: entries
+ * must be plain files or folders whose paths stay inside (no absolute path,
+ * no "..", no link, no device), the archive whole (not truncated),
+ * bagit.txt valid, every line of manifest-sha256.txt and
+ * tagmanifest-sha256.txt matching its file, every payload file listed, and
+ * Payload-Oxum right.  *@root gets the bag's top folder (malloc'ed), whose
+ * data/ holds the payload.  On a problem, @err names the bag and the entry;
+ * what was extracted stays in @dest for the caller to remove. */
+tl_status_t tl_bag_open(const char *in, const char *dest, char **root, char *err,
+                        size_t errsize);
 
 #ifdef __cplusplus
 }

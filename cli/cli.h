@@ -23,6 +23,11 @@ int cmd_serve(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
 int cmd_correct(int argc, char **argv);
+int cmd_import(int argc, char **argv);   /* pack.c */
+int cmd_backup(int argc, char **argv);   /* pack.c */
+int cmd_restore(int argc, char **argv);  /* pack.c */
+int cmd_rebuild(int argc, char **argv);
+int cmd_reprocess(int argc, char **argv);
 
 /* Prints "tulieu: " and the message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -30,6 +35,12 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Returns @lib, or NULL after saying that none was given and printing @usage. */
 const char *cli_need_lib(const char *lib, const char *cmd, void (*usage)(FILE *));
+
+/* pack.c: indexes the documents @a lists as not indexed, marking each done;
+ * with @fresh, the index folder is emptied and every document is indexed
+ * again.  *@n_indexed (may be NULL) gets the count. */
+struct tl_archive;
+tl_status_t cli_index_pending(struct tl_archive *a, int fresh, size_t *n_indexed);
 
 /* Options that shape recognition, shared by ingest and ocr. */
 typedef struct {

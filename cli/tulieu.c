@@ -17,11 +17,16 @@ static const struct {
     {"ingest", cmd_ingest, "file boxes, folders and files of scans into a library"},
     {"ocr", cmd_ocr, "recognise image files without a library"},
     {"search", cmd_search, "search a library"},
-    {"export", cmd_export, "export documents (JSON)"},
+    {"export", cmd_export, "export documents (JSON, BagIt)"},
+    {"import", cmd_import, "file the packages of a BagIt bag, verified first"},
     {"serve", cmd_serve, "serve the web e-library"},
     {"audit", cmd_audit, "re-verify every stored file against its SHA-256"},
     {"classify", cmd_classify, "class text files; train and measure the classifier"},
     {"correct", cmd_correct, "correct a document's class or Dublin Core field"},
+    {"backup", cmd_backup, "write the whole library as one BagIt bag"},
+    {"restore", cmd_restore, "make a new library from a backup, verified"},
+    {"rebuild", cmd_rebuild, "recreate the catalog and index from the packages"},
+    {"reprocess", cmd_reprocess, "recognise documents again from their originals"},
 };
 
 static void
@@ -61,7 +66,7 @@ usage(FILE *fp)
                 "Turn boxes of scanned archival paper into a searchable library.\n\n"
                 "Commands:\n");
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(fp, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fprintf(fp, "\nRun 'tulieu COMMAND --help' for a command's options.\n"
                 "Exit status: 0 all done, 1 some input failed (the rest done), "
                 "2 usage or setup error.\n");
