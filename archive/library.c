@@ -813,7 +813,7 @@ tl_archive_doc_json(tl_archive_t *a, const char *id, char **json)
         *json = (char *)data;
     /* staff corrections win over what was read off the pages */
     if (st == TL_OK && (st = _tl_archive_corrections_apply(a->db, id, json)) != TL_OK)
-        db_fail(a, "cannot read the corrections");
+        _tl_archive_db_fail(a, "cannot read the corrections");
     return st;
 }
 
