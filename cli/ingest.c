@@ -61,6 +61,8 @@ cli_process_page(tl_ocr_t *ocr, tl_scan_image_t *img, int n, tl_page_t **out, ch
         st = TL_ERR_NOMEM;
     if (st == TL_OK)
         st = tl_scan_page_binarize(&clean, &page->quality);
+    if (st == TL_OK)
+        st = tl_scan_page_despeckle(&clean, &page->quality);
     if (st == TL_OK) {
         st = tl_ocr_recognize(ocr, clean, dpi, page);
         /* A page Tesseract cannot read is kept, with its warning. */

@@ -111,7 +111,9 @@ void tl_scan_image_free(tl_scan_image_t *img);
 tl_status_t tl_scan_page_assess(struct Pix *orig, tl_quality_t *q);
 
 /* Makes the page to recognise from @orig: 8-bit grey, resampled to 300 dpi
- * when scanned lower, deskewed.  Records what it did in @q; *@dpi_out gets the
+ * when scanned lower, a dark scanner border and punch holes painted white
+ * (each logged in q->warnings with what was found), deskewed.  Records what
+ * it did in @q; *@dpi_out gets the
  * resolution of the result.  *@out is new; the caller destroys it with
  * pixDestroy(). */
 tl_status_t tl_scan_page_clean(struct Pix *orig, tl_quality_t *q, struct Pix **out,
@@ -128,6 +130,11 @@ tl_status_t tl_scan_page_deskew(struct Pix **pix, tl_quality_t *q);
  * when scanned (q->depth 1, or q->contrast from tl_scan_page_assess() near 1)
  * are left as they are. */
 tl_status_t tl_scan_page_binarize(struct Pix **pix, tl_quality_t *q);
+
+/* Removes specks (dots of at most 2 pixels across at 300 dpi, far below a
+ * diacritic's size) from *@pix (1 or 8 bits deep; a grey page has them
+ * painted white) in place, and logs how many in q->warnings. */
+tl_status_t tl_scan_page_despeckle(struct Pix **pix, tl_quality_t *q);
 
 /* Turns *@pix clockwise by @degrees (0, 90, 180, 270) in place: the old Pix is
  * destroyed and replaced. */

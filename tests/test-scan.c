@@ -422,6 +422,98 @@ test_inventory(void)
        "a missing inventory");
 }
 
+/* A photocopy's dark border along two sides, punch holes in the left
+ * margin and dust: found, logged and painted white; the text is kept. */
+static void
+test_border_holes_specks(void)
+{
+    PIX *text = fixture_text_page(fixture_lines, FIXTURE_N_LINES);
+    PIX *page = pixConvert1To8(NULL, text, 255, 0), *clean = NULL, *ref = NULL, *bin;
+    l_int32 w = pixGetWidth(page), h = pixGetHeight(page), x, y, ink_ref = 0, ink = 0;
+    l_int32 dark_left = 0;
+    tl_quality_t q;
+    int dpi = 0, i;
+
+    pixSetResolution(page, 300, 300);
+    /* Clean reference: the same page through the same steps. */
+    memset(&q, 0, sizeof q);
+    tl_scan_page_clean(page, &q, &ref, &dpi);
+    ok(!strstr(q.warnings, "border") && !strstr(q.warnings, "hole"),
+       "a clean page has no border or hole: '%s'", q.warnings);
+    /* Black backing past the paper: a wedge on the right, a strip below. */
+    for (y = 0; y < h; y++)
+        for (x = w - 40 - y / 100; x < w; x++)
+            pixSetPixel(page, x, y, 10);
+    for (y = h - 60; y < h; y++)
+        for (x = 0; x < w; x++)
+            pixSetPixel(page, x, y, 20);
+    /* Two holes of 6 mm (71 px at 300 dpi) in the left margin. */
+    for (i = 0; i < 2; i++) {
+        int cx = 100, cy = h / 3 + i * h / 3;
+        for (y = cy - 36; y <= cy + 36; y++)
+            for (x = cx - 36; x <= cx + 36; x++)
+                if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= 35 * 35)
+                    pixSetPixel(page, x, y, 5);
+    }
+    memset(&q, 0, sizeof q);
+    ok(tl_scan_page_clean(page, &q, &clean, &dpi) == TL_OK && clean, "clean the page");
+    ok(strstr(q.warnings, "dark scanner border removed (right+bottom") != NULL,
+       "border found and logged with its sides: %s", q.warnings);
+    ok(strstr(q.warnings, "2 punch holes removed") != NULL, "two holes found: %s", q.warnings);
+    ok(fabsf(q.skew) < 0.05f, "the border does not make the page look skewed: %.2f", q.skew);
+    bin = pixThresholdToBinary(clean, 128);
+    for (i = 0; i < 2; i++) {
+        BOX *b = boxCreate(50, h / 3 + i * h / 3 - 50, 100, 100);
+        PIX *spot = pixClipRectangle(bin, b, NULL);
+        l_int32 c = 0;
+        pixCountPixels(spot, &c, NULL);
+        dark_left += c;
+        pixDestroy(&spot);
+        boxDestroy(&b);
+    }
+    ok(dark_left == 0, "the holes are white now: %d dark pixels left", dark_left);
+    pixDestroy(&bin);
+    bin = pixThresholdToBinary(ref, 128);
+    pixCountPixels(bin, &ink_ref, NULL);
+    pixDestroy(&bin);
+    bin = pixThresholdToBinary(clean, 128);
+    pixCountPixels(bin, &ink, NULL);
+    pixDestroy(&bin);
+    ok(ink > ink_ref * 95 / 100 && ink < ink_ref * 105 / 100,
+       "the text is kept and nothing dark is left: ink %d, clean page %d", ink, ink_ref);
+    pixDestroy(&clean);
+    {
+        l_uint32 v = 0;
+        pixGetPixel(page, w - 1, h / 2, &v);
+        ok(v == 10, "the original is not altered");
+    }
+
+    /* Dust: 1- and 2-pixel dots between the lines go, the text stays. */
+    pixDestroy(&page);
+    page = pixCopy(NULL, text);
+    for (i = 0; i < 300; i++)
+        pixSetPixel(page, 50 + (i * 37) % (w - 100), 20 + (i * 53) % 40, 1);
+    for (i = 0; i < 50; i++) {
+        pixSetPixel(page, 60 + i * 40, h - 30, 1);
+        pixSetPixel(page, 61 + i * 40, h - 30, 1);
+    }
+    memset(&q, 0, sizeof q);
+    pixCountPixels(text, &ink_ref, NULL);
+    ok(tl_scan_page_despeckle(&page, &q) == TL_OK, "despeckle a bitonal page");
+    pixCountPixels(page, &ink, NULL);
+    ok(ink == ink_ref, "every speck gone, every stroke kept: %d vs %d", ink, ink_ref);
+    ok(strstr(q.warnings, "despeckled (350 specks)") != NULL, "logged: %s", q.warnings);
+    clean = pixConvert1To8(NULL, page, 255, 0);
+    memset(&q, 0, sizeof q);
+    ok(tl_scan_page_despeckle(&clean, &q) == TL_OK && q.warnings[0] == '\0',
+       "a clean grey page has no specks: '%s'", q.warnings);
+    ok(tl_scan_page_despeckle(NULL, &q) == TL_ERR_ARG, "NULL page");
+    pixDestroy(&clean);
+    pixDestroy(&ref);
+    pixDestroy(&page);
+    pixDestroy(&text);
+}
+
 int
 main(void)
 {
@@ -431,6 +523,7 @@ main(void)
     test_open();
     test_clean();
     test_binarize();
+    test_border_holes_specks();
     test_pdf();
     test_inventory();
     return tap_done();
