@@ -8,6 +8,10 @@
 #include <stdlib.h>
 
 #define TARGET_DPI 300
+/* A resolution tag below this is a mistake (a file's "1 dpi", an aspect
+ * ratio read as density), not a scan: believing it would blow the page up
+ * hundreds of times. */
+#define MIN_PLAUSIBLE_DPI 50
 
 /* Below this share of ink in the page's inner area, after specks are gone,
  * a sheet is a separator.  A page with a single short line of text holds
@@ -82,7 +86,10 @@ tl_scan_page_assess(struct Pix *orig, tl_quality_t *q)
     q->height = pixGetHeight(orig);
     q->depth = pixGetDepth(orig);
     q->dpi = pixGetXRes(orig);
-    if (q->dpi > 0 && q->dpi < 200)
+    if (q->dpi > 0 && q->dpi < MIN_PLAUSIBLE_DPI)
+        tl_warn_append(q->warnings, sizeof q->warnings,
+                       "implausible resolution (%d dpi); 300 dpi assumed", q->dpi);
+    else if (q->dpi > 0 && q->dpi < 200)
         tl_warn_append(q->warnings, sizeof q->warnings, "below 200 dpi (%d dpi)", q->dpi);
     else if (q->dpi == 0)
         tl_warn_append(q->warnings, sizeof q->warnings, "no resolution recorded; 300 dpi assumed");
@@ -330,7 +337,7 @@ tl_scan_page_clean(struct Pix *orig, tl_quality_t *q, struct Pix **out, int *dpi
     if (!orig || !q || !out)
         return TL_ERR_ARG;
     dpi = pixGetXRes(orig);
-    if (dpi <= 0)
+    if (dpi < MIN_PLAUSIBLE_DPI)
         dpi = TARGET_DPI;
     g = pixConvertTo8(orig, 0);
     if (!g)
