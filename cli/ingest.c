@@ -61,6 +61,8 @@ cli_process_page(tl_ocr_t *ocr, tl_scan_image_t *img, int n, tl_page_t **out, ch
         st = TL_ERR_NOMEM;
     if (st == TL_OK)
         st = tl_scan_page_binarize(&clean, &page->quality);
+    if (st == TL_OK)
+        st = tl_scan_page_despeckle(&clean, &page->quality);
     if (st == TL_OK) {
         st = tl_ocr_recognize(ocr, clean, dpi, page);
         /* A page Tesseract cannot read is kept, with its warning. */
@@ -104,6 +106,10 @@ typedef struct {
 typedef struct {
     tl_scan_entry_t *entries;
     size_t n_entries;
+    /* Per entry: the inventory row that covers it (NULL: none), and whether
+     * its box came with an inventory at all. */
+    const tl_scan_inv_row_t **rows;
+    unsigned char *has_inventory;
     task_t *tasks;
     size_t n_tasks;
     size_t next;                 /* next task for a worker */
@@ -218,6 +224,7 @@ typedef struct {
     tl_archive_t *archive;
     tl_index_t *index;
     tl_doc_t *doc;           /* being gathered */
+    const tl_scan_inv_row_t *doc_row; /* the inventory row it is, or NULL */
     size_t filed_docs, filed_pages, skipped_pages, separators, failed;
     int dry_run;
 } filer_t;
@@ -276,15 +283,23 @@ static void
 flush_doc(filer_t *f)
 {
     tl_doc_t *d = f->doc;
+    const tl_scan_inv_row_t *row = f->doc_row;
     tl_status_t st;
 
     f->doc = NULL;
+    f->doc_row = NULL;
     if (!d)
         return;
     if (d->n_pages == 0) {
         tl_doc_free(d);
         return;
     }
+    /* The box inventory's fields win over what is read off the page. */
+    if (row && ((row->title && tl_dc_set(&d->dc.title, row->title) != TL_OK) ||
+                (row->date && tl_dc_set(&d->dc.date, row->date) != TL_OK) ||
+                (row->creator && tl_dc_set(&d->dc.creator, row->creator) != TL_OK)))
+        cli_warn("%s: could not set the inventory's fields (out of memory?)",
+                 d->pages[0]->source);
     /* Class and Dublin Core read off the pages; fields already known (an
      * inventory's) are kept. */
     if (tl_ocr_describe_doc(d) != TL_OK)
@@ -390,6 +405,73 @@ starts_new_doc(const work_t *w, size_t t, const char *prev_group, const char *gr
     return 0;
 }
 
+/* Finds the inventory of the box at @path (@csv when given, else the box's
+ * own inventory.csv), reads it and matches it to the box's @n entries.
+ * TL_OK with *@inv NULL when there is none.  On any fault the reason is
+ * printed with the file and line, and the box must not be ingested. */
+static tl_status_t
+load_inventory(const char *path, const char *csv, const tl_scan_entry_t *e, size_t n,
+               tl_scan_inventory_t **inv, long **row_of)
+{
+    char err[512], *own = NULL;
+    const char **names = NULL;
+    size_t k, uncovered = 0;
+    tl_status_t st;
+    tl_buf_t list;
+
+    *inv = NULL;
+    *row_of = NULL;
+    if (n == 0 || !e[0].box)
+        return TL_OK;
+    if (!csv) {
+        own = tl_path_join(path, "inventory.csv");
+        if (!own)
+            return TL_ERR_NOMEM;
+        if (access(own, F_OK) != 0) {
+            free(own);
+            return TL_OK;
+        }
+        csv = own;
+    }
+    st = tl_scan_inventory_read(csv, inv, err, sizeof err);
+    if (st == TL_OK) {
+        names = calloc(n, sizeof *names);
+        *row_of = calloc(n, sizeof **row_of);
+        if (!names || !*row_of) {
+            snprintf(err, sizeof err, "out of memory");
+            st = TL_ERR_NOMEM;
+        }
+        for (k = 0; st == TL_OK && k < n; k++)
+            names[k] = e[k].rel_path;
+        if (st == TL_OK)
+            st = tl_scan_inventory_resolve(*inv, names, n, *row_of, err, sizeof err);
+    }
+    free(names);
+    free(own);
+    if (st != TL_OK) {
+        cli_error("%s; box %s not ingested", err, path);
+        tl_scan_inventory_free(*inv);
+        free(*row_of);
+        *inv = NULL;
+        *row_of = NULL;
+        return st;
+    }
+    /* Pages no row covers are said by name (separator sheets among them). */
+    tl_buf_init(&list);
+    for (k = 0; k < n; k++)
+        if ((*row_of)[k] < 0) {
+            if (uncovered < 8)
+                tl_buf_addf(&list, "%s%s", uncovered ? ", " : "", e[k].rel_path);
+            uncovered++;
+        }
+    if (uncovered > 0)
+        cli_warn("%s: %zu of %zu page files in no row of %s (%s%s); they are split at "
+                 "separator sheets", path, uncovered, n, (*inv)->path,
+                 list.data ? list.data : "", uncovered > 8 ? ", ..." : "");
+    tl_buf_free(&list);
+    return TL_OK;
+}
+
 /* ---- progress ------------------------------------------------------------------ */
 
 static void
@@ -418,8 +500,12 @@ ingest_usage(FILE *fp)
             "A folder's files, in natural name order, are one stream of pages split into\n"
             "documents at blank separator sheets; a multi-page file, a file given alone,\n"
             "and files named NAME-p1, NAME-p2, ... are each one document.  Pages already\n"
-            "filed (same file checksum) are skipped, so an interrupted run can be resumed.\n\n"
+            "filed (same file checksum) are skipped, so an interrupted run can be resumed.\n"
+            "A box inventory (inventory.csv in the box folder, or --inventory) splits the\n"
+            "box by its rows and gives their title, date and creator.\n\n"
             "  -L, --library LIB   the library (made with 'tulieu init')\n"
+            "      --inventory CSV the inventory of the one box folder given\n"
+            "                      (first_page,last_page,title,date,creator)\n"
             "  -j, --jobs N        pages recognised in parallel (default: the cores)\n"
             "      --lang LANGS    Tesseract languages (default vie+eng)\n"
             "      --tessdata DIR  Tesseract model folder\n"
@@ -437,7 +523,10 @@ cmd_ingest(int argc, char **argv)
         {"lang", required_argument, NULL, 'l'},    {"tessdata", required_argument, NULL, 't'},
         {"timeout", required_argument, NULL, 'T'}, {"dry-run", no_argument, NULL, 'n'},
         {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"inventory", required_argument, NULL, 'I'}, {NULL, 0, NULL, 0}};
+    const char *inventory = NULL;
+    tl_scan_inventory_t **inventories = NULL;
+    size_t n_inventories = 0;
     const char *lib = NULL;
     int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN), quiet = 0, c, i, rc = EXIT_ALL_DONE;
     work_t w;
@@ -462,6 +551,7 @@ cmd_ingest(int argc, char **argv)
         case 'T': w.ocr_opts.timeout_s = atoi(optarg); break;
         case 'n': f.dry_run = 1; break;
         case 'q': quiet = 1; break;
+        case 'I': inventory = optarg; break;
         case 'h': ingest_usage(stdout); return EXIT_ALL_DONE;
         default: ingest_usage(stderr); return EXIT_USAGE;
         }
@@ -475,6 +565,11 @@ cmd_ingest(int argc, char **argv)
         else
             cli_error("ingest: --jobs must be 1..64 and --timeout at least 1");
         ingest_usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (inventory && argc - optind != 1) {
+        cli_error("ingest: --inventory goes with one box folder, %d paths given",
+                  argc - optind);
         return EXIT_USAGE;
     }
     if (!quiet)
@@ -501,19 +596,55 @@ cmd_ingest(int argc, char **argv)
         tl_scan_entry_t *e = NULL;
         size_t n = 0;
 
+        tl_scan_inventory_t *inv = NULL;
+        long *row_of = NULL;
+
         if (tl_scan_list(argv[i], &e, &n, err, sizeof err) != TL_OK) {
             cli_error("%s", err);
             open_failures++;
             continue;
         }
+        if (inventory && !(n > 0 && e[0].box)) {
+            cli_error("ingest: %s is not a box folder; --inventory needs one", argv[i]);
+            tl_scan_list_free(e, n);
+            open_failures++;
+            continue;
+        }
+        if (load_inventory(argv[i], inventory, e, n, &inv, &row_of) != TL_OK) {
+            tl_scan_list_free(e, n);
+            open_failures++;
+            continue;
+        }
         for (k = 0; k < n; k++) {
             tl_scan_entry_t *ne = realloc(w.entries, (w.n_entries + 1) * sizeof *ne);
-            if (!ne)
-                break;
-            w.entries = ne;
+            const tl_scan_inv_row_t **nr = realloc(w.rows, (w.n_entries + 1) * sizeof *nr);
+            unsigned char *nh = nr ? realloc(w.has_inventory, w.n_entries + 1) : NULL;
+            if (ne)
+                w.entries = ne;
+            if (nr)
+                w.rows = nr;
+            if (nh)
+                w.has_inventory = nh;
+            if (!ne || !nr || !nh) {
+                cli_error("out of memory");
+                return EXIT_USAGE;
+            }
+            w.rows[w.n_entries] = inv && row_of[k] >= 0 ? &inv->rows[row_of[k]] : NULL;
+            w.has_inventory[w.n_entries] = inv != NULL;
             w.entries[w.n_entries++] = e[k];
         }
         free(e); /* the strings moved into w.entries */
+        free(row_of);
+        if (inv) {
+            tl_scan_inventory_t **ni =
+                realloc(inventories, (n_inventories + 1) * sizeof *ni);
+            if (!ni) {
+                cli_error("out of memory");
+                return EXIT_USAGE;
+            }
+            inventories = ni;
+            inventories[n_inventories++] = inv;
+        }
     }
     for (k = 0; img && k < w.n_entries; k++) {
         int p, np;
@@ -574,6 +705,7 @@ cmd_ingest(int argc, char **argv)
     for (t = 0; t < w.n_tasks; t++) {
         task_t *task = &w.tasks[t];
         tl_scan_entry_t *e = &w.entries[task->entry];
+        const tl_scan_inv_row_t *row;
         char *g;
 
         pthread_mutex_lock(&w.lock);
@@ -587,9 +719,16 @@ cmd_ingest(int argc, char **argv)
         }
         if (!quiet)
             progress(t + 1, w.n_tasks, e->rel_path);
+        row = w.rows[task->entry];
         if (task->entry != cur_entry) {
             g = page_group(e->rel_path);
-            if (starts_new_doc(&w, t, group, g))
+            /* In a box with an inventory its rows split the pages; the
+             * pages no row covers are split at separator sheets. */
+            if (w.has_inventory[task->entry] &&
+                (row || (t > 0 && w.rows[w.tasks[t - 1].entry]))) {
+                if (t == 0 || row != w.rows[w.tasks[t - 1].entry])
+                    flush_doc(&f);
+            } else if (starts_new_doc(&w, t, group, g))
                 flush_doc(&f);
             free(group);
             group = g;
@@ -605,12 +744,17 @@ cmd_ingest(int argc, char **argv)
             continue;
         }
         if (task->result->quality.blank && task->n_pages == 1 && e->box) {
+            /* A blank sheet inside an inventory row is left out, and does
+             * not split the row's document. */
             f.separators++;
             tl_page_free(task->result);
             task->result = NULL;
-            flush_doc(&f);
+            if (!row)
+                flush_doc(&f);
             continue;
         }
+        if (!f.doc)
+            f.doc_row = row;
         if (!(task->result->source = strdup(e->rel_path)) ||
             !(task->result->abs_path = strdup(e->abs_path)) ||
             add_to_doc(&f, task->result, e->box) != TL_OK) {
@@ -621,7 +765,7 @@ cmd_ingest(int argc, char **argv)
             break;
         }
         task->result = NULL;
-        if (task->n_pages > 1 && task->page + 1 == task->n_pages)
+        if (!row && task->n_pages > 1 && task->page + 1 == task->n_pages)
             flush_doc(&f);
     }
     if (rc == EXIT_ALL_DONE)
@@ -641,6 +785,11 @@ cmd_ingest(int argc, char **argv)
         tl_page_free(w.tasks[t].result);
     free(w.tasks);
     tl_scan_list_free(w.entries, w.n_entries);
+    free(w.rows);
+    free(w.has_inventory);
+    for (k = 0; k < n_inventories; k++)
+        tl_scan_inventory_free(inventories[k]);
+    free(inventories);
     pthread_mutex_destroy(&w.lock);
     pthread_cond_destroy(&w.done);
 

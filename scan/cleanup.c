@@ -8,6 +8,10 @@
 #include <stdlib.h>
 
 #define TARGET_DPI 300
+/* A resolution tag below this is a mistake (a file's "1 dpi", an aspect
+ * ratio read as density), not a scan: believing it would blow the page up
+ * hundreds of times. */
+#define MIN_PLAUSIBLE_DPI 50
 
 /* Below this share of ink in the page's inner area, after specks are gone,
  * a sheet is a separator.  A page with a single short line of text holds
@@ -82,7 +86,10 @@ tl_scan_page_assess(struct Pix *orig, tl_quality_t *q)
     q->height = pixGetHeight(orig);
     q->depth = pixGetDepth(orig);
     q->dpi = pixGetXRes(orig);
-    if (q->dpi > 0 && q->dpi < 200)
+    if (q->dpi > 0 && q->dpi < MIN_PLAUSIBLE_DPI)
+        tl_warn_append(q->warnings, sizeof q->warnings,
+                       "implausible resolution (%d dpi); 300 dpi assumed", q->dpi);
+    else if (q->dpi > 0 && q->dpi < 200)
         tl_warn_append(q->warnings, sizeof q->warnings, "below 200 dpi (%d dpi)", q->dpi);
     else if (q->dpi == 0)
         tl_warn_append(q->warnings, sizeof q->warnings, "no resolution recorded; 300 dpi assumed");
@@ -126,6 +133,199 @@ tl_scan_page_assess(struct Pix *orig, tl_quality_t *q)
     return TL_OK;
 }
 
+/* ---- dark scanner borders and punch holes ---------------------------------- */
+
+/* Ink is lighter than this; a scanner's black backing, seen past the paper's
+ * edge or through a punch hole, is darker. */
+#define BACKING_DARK 90
+/* Work at a quarter of the page's resolution: borders and holes are big. */
+#define BORDER_REDUCTION 4
+
+/* Names the sides of the page that the border in @mask runs along (for a
+ * quarter of the side at least), for the log. */
+static void
+sides_touched(PIX *mask, char *out, size_t size)
+{
+    static const char *const names[4] = {"left", "top", "right", "bottom"};
+    l_int32 w = pixGetWidth(mask), h = pixGetHeight(mask), k, i, cnt;
+    size_t used = 0;
+    l_uint32 v;
+
+    out[0] = '\0';
+    for (k = 0; k < 4; k++) {
+        int len = k % 2 ? w : h;
+        for (i = cnt = 0; i < len; i++) {
+            int x = k == 0 ? 0 : k == 2 ? w - 1 : i, y = k == 1 ? 0 : k == 3 ? h - 1 : i;
+            pixGetPixel(mask, x, y, &v);
+            cnt += v != 0;
+        }
+        if (cnt >= len / 4 && used < size)
+            used += (size_t)snprintf(out + used, size - used, "%s%s", used ? "+" : "",
+                                     names[k]);
+    }
+}
+
+/* Paints white, in the grey page @g, the dark regions that are not ink: a
+ * scanner's border (dark, joined to the page's edge, long along it) and
+ * punch holes (dark discs 4 to 10 mm across, alone in the outer margin).
+ * Each is logged in q->warnings with what was found. */
+static tl_status_t
+remove_border_and_holes(PIX *g, int dpi, tl_quality_t *q)
+{
+    PIX *small, *dark, *seed, *edge = NULL, *inner = NULL, *mask = NULL, *big;
+    BOXA *boxa = NULL;
+    PIXA *pixa = NULL;
+    l_int32 w, h, i, n, painted = 0, holes = 0, borders = 0;
+    float sdpi = (float)dpi / BORDER_REDUCTION, mm = sdpi / 25.4f;
+    char where[64] = "";
+    tl_status_t st = TL_ERR_NOMEM;
+
+    small = pixScaleAreaMap(g, 1.0f / BORDER_REDUCTION, 1.0f / BORDER_REDUCTION);
+    if (!small)
+        return TL_ERR_NOMEM;
+    w = pixGetWidth(small);
+    h = pixGetHeight(small);
+    dark = pixThresholdToBinary(small, BACKING_DARK);
+    seed = pixCreate(w, h, 1);
+    mask = pixCreate(w, h, 1);
+    if (!dark || !seed || !mask)
+        goto out;
+    /* What is dark and joined to the edge of the image. */
+    pixSetOrClearBorder(seed, 1, 1, 1, 1, PIX_SET);
+    pixAnd(seed, seed, dark);
+    edge = pixSeedfillBinary(NULL, seed, dark, 8);
+    inner = edge ? pixSubtract(NULL, dark, edge) : NULL;
+    if (!edge || !inner)
+        goto out;
+
+    /* A border is solid: an opening keeps it and drops strokes of text
+     * that run into the edge.  It runs along a side for a quarter of it. */
+    {
+        PIX *solid = pixOpenBrick(NULL, edge, 3, 3);
+        if (!solid)
+            goto out;
+        pixDestroy(&edge);
+        edge = solid;
+    }
+    boxa = pixConnComp(edge, &pixa, 8);
+    n = boxa ? boxaGetCount(boxa) : 0;
+    for (i = 0; i < n; i++) {
+        BOX *b = boxaGetBox(boxa, i, L_CLONE);
+        PIX *c = pixaGetPix(pixa, i, L_CLONE);
+        l_int32 x, y, bw, bh, cnt = 0;
+        boxGetGeometry(b, &x, &y, &bw, &bh);
+        pixCountPixels(c, &cnt, NULL);
+        if (bw >= w / 4 || bh >= h / 4) {
+            pixRasterop(mask, x, y, bw, bh, PIX_PAINT, c, 0, 0);
+            borders++;
+            painted += cnt;
+        }
+        pixDestroy(&c);
+        boxDestroy(&b);
+    }
+    boxaDestroy(&boxa);
+    pixaDestroy(&pixa);
+
+    boxa = pixConnComp(inner, &pixa, 8);
+    n = boxa ? boxaGetCount(boxa) : 0;
+    for (i = 0; i < n; i++) {
+        BOX *b = boxaGetBox(boxa, i, L_CLONE);
+        PIX *c = pixaGetPix(pixa, i, L_CLONE);
+        l_int32 x, y, bw, bh, cnt = 0;
+        float cx, cy;
+        boxGetGeometry(b, &x, &y, &bw, &bh);
+        cx = x + bw / 2.0f;
+        cy = y + bh / 2.0f;
+        pixCountPixels(c, &cnt, NULL);
+        if (bw >= 4 * mm && bw <= 10 * mm && bh >= 4 * mm && bh <= 10 * mm &&
+            bw * 10 >= bh * 7 && bh * 10 >= bw * 7 && cnt * 100 >= bw * bh * 60 &&
+            (cx < w * 0.12f || cx > w * 0.88f || cy < h * 0.12f || cy > h * 0.88f)) {
+            pixRasterop(mask, x, y, bw, bh, PIX_PAINT, c, 0, 0);
+            holes++;
+        }
+        pixDestroy(&c);
+        boxDestroy(&b);
+    }
+    if (borders || holes) {
+        /* A little wider than found, for the grey fringe; then to full size. */
+        PIX *d = pixDilateBrick(NULL, mask, 5, 5);
+        big = d ? pixScaleToSize(d, pixGetWidth(g), pixGetHeight(g)) : NULL;
+        pixDestroy(&d);
+        if (!big)
+            goto out;
+        pixSetMasked(g, big, 255);
+        pixDestroy(&big);
+    }
+    if (borders)
+        sides_touched(mask, where, sizeof where);
+    if (borders)
+        tl_warn_append(q->warnings, sizeof q->warnings, "dark scanner border removed (%s, %.1f%% "
+                       "of the page)", where, 100.0f * (float)painted / (float)(w * h));
+    if (holes)
+        tl_warn_append(q->warnings, sizeof q->warnings, "%d punch hole%s removed", holes,
+                       holes == 1 ? "" : "s");
+    st = TL_OK;
+out:
+    boxaDestroy(&boxa);
+    pixaDestroy(&pixa);
+    pixDestroy(&small);
+    pixDestroy(&dark);
+    pixDestroy(&seed);
+    pixDestroy(&edge);
+    pixDestroy(&inner);
+    pixDestroy(&mask);
+    return st;
+}
+
+/* ---- specks ----------------------------------------------------------------- */
+
+/* A speck: at most this many pixels across at 300 dpi, both ways.  The dot
+ * below a Vietnamese letter (dấu nặng) in 9-point type is about 5. */
+#define SPECK_PX 2
+
+tl_status_t
+tl_scan_page_despeckle(struct Pix **pix, tl_quality_t *q)
+{
+    PIX *bin, *kept, *specks;
+    l_int32 n = 0, xres, yres;
+    int d;
+
+    if (!pix || !*pix || !q)
+        return TL_ERR_ARG;
+    d = pixGetDepth(*pix);
+    if (d != 1 && d != 8)
+        return TL_OK;
+    bin = d == 1 ? pixClone(*pix) : pixThresholdToBinary(*pix, 128);
+    if (!bin)
+        return TL_ERR_NOMEM;
+    kept = pixSelectBySize(bin, SPECK_PX, SPECK_PX, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GT, NULL);
+    specks = kept ? pixSubtract(NULL, bin, kept) : NULL;
+    pixDestroy(&kept);
+    pixDestroy(&bin);
+    if (!specks)
+        return TL_ERR_NOMEM;
+    if (pixCountConnComp(specks, 8, &n) != 0)
+        n = 0;
+    if (n > 0) {
+        pixGetResolution(*pix, &xres, &yres);
+        if (d == 1) {
+            pixSubtract(*pix, *pix, specks);
+        } else {
+            PIX *m = pixDilateBrick(NULL, specks, 3, 3);
+            if (!m) {
+                pixDestroy(&specks);
+                return TL_ERR_NOMEM;
+            }
+            pixSetMasked(*pix, m, 255);
+            pixDestroy(&m);
+        }
+        tl_warn_append(q->warnings, sizeof q->warnings, "despeckled (%d speck%s)", n,
+                       n == 1 ? "" : "s");
+    }
+    pixDestroy(&specks);
+    return TL_OK;
+}
+
 tl_status_t
 tl_scan_page_clean(struct Pix *orig, tl_quality_t *q, struct Pix **out, int *dpi_out)
 {
@@ -137,7 +337,7 @@ tl_scan_page_clean(struct Pix *orig, tl_quality_t *q, struct Pix **out, int *dpi
     if (!orig || !q || !out)
         return TL_ERR_ARG;
     dpi = pixGetXRes(orig);
-    if (dpi <= 0)
+    if (dpi < MIN_PLAUSIBLE_DPI)
         dpi = TARGET_DPI;
     g = pixConvertTo8(orig, 0);
     if (!g)
@@ -153,7 +353,7 @@ tl_scan_page_clean(struct Pix *orig, tl_quality_t *q, struct Pix **out, int *dpi
         dpi = TARGET_DPI;
     }
     pixSetResolution(g, dpi, dpi);
-    if (tl_scan_page_deskew(&g, q) != TL_OK) {
+    if (remove_border_and_holes(g, dpi, q) != TL_OK || tl_scan_page_deskew(&g, q) != TL_OK) {
         pixDestroy(&g);
         return TL_ERR_NOMEM;
     }

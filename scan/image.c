@@ -1,8 +1,8 @@
-/* image.c - open a scanned file (TIFF, PNG, JPEG), count its pages and
- * decode them with Leptonica, refusing what is not an image or too large
- * before any pixel is decoded. */
+/* image.c - open a scanned file (TIFF, PNG, JPEG, PDF of scans), count its
+ * pages and decode them with Leptonica (poppler for PDFs, in pdf.c), refusing
+ * what is not an image or too large before any pixel is decoded. */
 #include "config.h"
-#include "tl_scan.h"
+#include "scan-private.h"
 
 #include <leptonica/allheaders.h>
 #include <pthread.h>
@@ -18,7 +18,8 @@ struct tl_scan_image {
     char *path;
     unsigned char *data;
     size_t size;
-    int format;        /* Leptonica's IFF_* */
+    int format;        /* Leptonica's IFF_*, IFF_UNKNOWN for a PDF */
+    tl_pdf_t *pdf;     /* a PDF of scans, open */
     int n_pages;
     char sha256[TL_SHA256_HEX];
     char errmsg[512];
@@ -72,6 +73,8 @@ image_reset(tl_scan_image_t *img)
 {
     free(img->path);
     free(img->data);
+    tl_pdf_close(img->pdf);
+    img->pdf = NULL;
     img->path = NULL;
     img->data = NULL;
     img->size = 0;
@@ -112,6 +115,8 @@ tl_scan_image_mime(const tl_scan_image_t *img)
 {
     if (!img)
         return "application/octet-stream";
+    if (img->pdf)
+        return "application/pdf";
     if (is_tiff(img->format))
         return "image/tiff";
     switch (img->format) {
@@ -164,35 +169,30 @@ count_tiff_pages(tl_scan_image_t *img)
     return TL_OK;
 }
 
-tl_status_t
-tl_scan_image_open(tl_scan_image_t *img, const char *path)
+/* Recognises the format of the bytes in img->data and counts the pages. */
+static tl_status_t
+open_data(tl_scan_image_t *img)
 {
     l_int32 format = IFF_UNKNOWN, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
-    tl_status_t st;
 
-    if (!img)
-        return TL_ERR_ARG;
-    image_reset(img);
-    img->errmsg[0] = '\0';
-    lib_last_error[0] = '\0';
-    if (!path) {
-        tl_errbuf_set(img->errmsg, sizeof img->errmsg, "no path given");
-        return TL_ERR_ARG;
-    }
-    if (!(img->path = strdup(path)))
-        return TL_ERR_NOMEM;
-    st = tl_file_read(path, &img->data, &img->size);
-    if (st != TL_OK)
-        return fail(img, st, st == TL_ERR_NOTFOUND ? "no such file" : "cannot read the file");
     tl_sha256_buf(img->data, img->size, img->sha256);
     if (img->size == 0)
         return fail(img, TL_ERR_FORMAT, "empty file (0 bytes)");
+    if (tl_pdf_is_pdf(img->data, img->size)) {
+        char why[400];
+        tl_status_t st = tl_pdf_open(img->data, img->size, &img->pdf, why, sizeof why);
+        if (st != TL_OK)
+            return fail(img, st, why);
+        img->n_pages = tl_pdf_page_count(img->pdf);
+        return TL_OK;
+    }
     if (img->size < 12 || findFileFormatBuffer(img->data, &format) != 0 ||
         format == IFF_UNKNOWN)
-        return fail(img, TL_ERR_FORMAT, "not an image (TIFF, PNG or JPEG expected)");
+        return fail(img, TL_ERR_FORMAT, "not an image (TIFF, PNG, JPEG or PDF expected)");
     img->format = format;
     if (!is_tiff(format) && format != IFF_PNG && format != IFF_JFIF_JPEG)
-        return fail(img, TL_ERR_FORMAT, "unsupported image format (TIFF, PNG or JPEG expected)");
+        return fail(img, TL_ERR_FORMAT,
+                    "unsupported image format (TIFF, PNG, JPEG or PDF expected)");
     if (pixReadHeaderMem(img->data, img->size, &format, &w, &h, &bps, &spp, &cmap) != 0 ||
         w <= 0 || h <= 0)
         return fail(img, TL_ERR_FORMAT, "unreadable image header (truncated or corrupt?)");
@@ -206,6 +206,53 @@ tl_scan_image_open(tl_scan_image_t *img, const char *path)
         return count_tiff_pages(img);
     img->n_pages = 1;
     return TL_OK;
+}
+
+static tl_status_t
+start_open(tl_scan_image_t *img, const char *name)
+{
+    if (!img)
+        return TL_ERR_ARG;
+    image_reset(img);
+    img->errmsg[0] = '\0';
+    lib_last_error[0] = '\0';
+    if (!name) {
+        tl_errbuf_set(img->errmsg, sizeof img->errmsg, "no path given");
+        return TL_ERR_ARG;
+    }
+    if (!(img->path = strdup(name)))
+        return TL_ERR_NOMEM;
+    return TL_OK;
+}
+
+tl_status_t
+tl_scan_image_open(tl_scan_image_t *img, const char *path)
+{
+    tl_status_t st = start_open(img, path);
+
+    if (st != TL_OK)
+        return st;
+    st = tl_file_read(path, &img->data, &img->size);
+    if (st != TL_OK)
+        return fail(img, st, st == TL_ERR_NOTFOUND ? "no such file" : "cannot read the file");
+    return open_data(img);
+}
+
+tl_status_t
+tl_scan_image_open_mem(tl_scan_image_t *img, const char *name, const void *data, size_t size)
+{
+    tl_status_t st = start_open(img, name);
+
+    if (st != TL_OK)
+        return st;
+    if (!data && size > 0)
+        return TL_ERR_ARG;
+    if (!(img->data = malloc(size ? size : 1)))
+        return fail(img, TL_ERR_NOMEM, "out of memory");
+    if (size)
+        memcpy(img->data, data, size);
+    img->size = size;
+    return open_data(img);
 }
 
 tl_status_t
@@ -223,7 +270,12 @@ tl_scan_image_read_page(tl_scan_image_t *img, int n, struct Pix **out)
         return fail(img, TL_ERR_ARG, why);
     }
     lib_last_error[0] = '\0';
-    if (is_tiff(img->format)) {
+    if (img->pdf) {
+        char pwhy[400];
+        tl_status_t st = tl_pdf_read_page(img->pdf, n, img->max_pixels, &pix, pwhy, sizeof pwhy);
+        if (st != TL_OK)
+            return fail(img, st, pwhy);
+    } else if (is_tiff(img->format)) {
         l_int32 w = 0, h = 0, bps, spp, res, cmap, fmt;
         /* Each directory's size is checked before its pixels are decoded. */
         if (readHeaderMemTiff(img->data, img->size, n, &w, &h, &bps, &spp, &res, &cmap,
