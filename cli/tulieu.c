@@ -20,6 +20,7 @@ static const struct {
     {"export", cmd_export, "export documents (JSON)"},
     {"serve", cmd_serve, "serve the web e-library"},
     {"audit", cmd_audit, "re-verify every stored file against its SHA-256"},
+    {"user", cmd_user, "add staff users of the e-library"},
 };
 
 static void
