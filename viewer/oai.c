@@ -626,9 +626,9 @@ verb_list(const _tl_viewer_req_t *r, const args_t *a, int records)
             return oai_error(r, a, "noRecordsMatch", "No such set in this repository");
         }
     }
-    if (!(ents = calloc(TL_VIEWER_OAI_BATCH, sizeof *ents)) ||
+    if (!(ents = calloc(r->v->oai_batch, sizeof *ents)) ||
         _tl_viewer_catalog_list(r->v, l.after, l.from, l.until, cls, box, ents,
-                                TL_VIEWER_OAI_BATCH, &n, &more) != TL_OK) {
+                                r->v->oai_batch, &n, &more) != TL_OK) {
         free(ents);
         free(box);
         listing_clear(&l);

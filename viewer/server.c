@@ -952,6 +952,12 @@ tl_viewer_start(const char *lib_path, const char *listen, tl_viewer_t **out,
         tl_errbuf_set(err, errsize, "out of memory");
         return TL_ERR_NOMEM;
     }
+    v->oai_batch = TL_VIEWER_OAI_BATCH;
+    if (getenv("TULIEU_OAI_BATCH")) {
+        long n = atol(getenv("TULIEU_OAI_BATCH"));
+        if (n >= 1 && n <= 10000)
+            v->oai_batch = (size_t)n;
+    }
     if ((rc = _tl_viewer_access_init(v->users_path, err, errsize)) != TL_OK) {
         tl_viewer_free(v);
         return rc;

@@ -23,6 +23,7 @@ struct tl_viewer {
     char *users_path;   /* LIB/users.db: users, sessions, restricted documents */
     char *catalog_path; /* LIB/tulieu.db, read only */
     int   port;
+    size_t oai_batch;   /* records an OAI-PMH answer holds (TULIEU_OAI_BATCH) */
 };
 
 /* What each handler needs of the request beyond the connection. */
