@@ -1,7 +1,8 @@
 /* test-viewer.c - the web e-library over real HTTP: pages, JSON, escaping,
  * bad requests, concurrency and start-up failures, against a small library
  * made here.  With "--serve DIR" it builds the same library in DIR, prints
- * the port and serves until SIGTERM (tests/browser.sh drives a browser at it). */
+ * the port and serves until SIGTERM (tests/browser.sh drives a browser at it);
+ * "--grow DIR PAGES" files a big library of made-up pages for bench/web. */
 #include "config.h"
 #include "tap.h"
 #include "tl_archive.h"
@@ -1530,6 +1531,113 @@ test_ipv6(const char *lib)
     tl_viewer_free(v);
 }
 
+/* ---- --grow: a big library for bench/web ---------------------------------------- */
+
+static const char *const vocab[] = {
+    "báo", "cáo", "tình", "hình", "kinh", "tế", "xã", "hội", "tháng", "năm", "quý",
+    "tổng", "cục", "thống", "kê", "dân", "số", "trung", "bình", "lao", "động", "việc",
+    "làm", "sản", "xuất", "công", "nghiệp", "nông", "lâm", "thủy", "đầu", "tư", "vốn",
+    "ngân", "sách", "nhà", "nước", "tỉnh", "thành", "phố", "huyện", "xã", "phường",
+    "giá", "tiêu", "dùng", "xuất", "khẩu", "nhập", "hàng", "hóa", "dịch", "vụ", "vận",
+    "tải", "du", "lịch", "giáo", "dục", "y", "tế", "văn", "hóa", "thể", "thao", "điều",
+    "tra", "doanh", "nghiệp", "hộ", "gia", "đình", "thu", "nhập", "chi", "tiêu", "nghèo",
+    "đói", "môi", "trường", "đất", "đai", "diện", "tích", "lúa", "gạo", "cà", "phê",
+    "cao", "su", "điện", "than", "dầu", "khí", "xi", "măng", "thép", "ô", "tô", "xe",
+    "máy", "quyết", "định", "chỉ", "thị", "công", "văn", "kế", "hoạch", "thực", "hiện",
+    "tăng", "giảm", "so", "với", "cùng", "kỳ", "ước", "tính", "phần", "trăm", "nghìn",
+    "triệu", "tỷ", "đồng", "người", "lượt", "tấn", "hecta", "Hà", "Nội", "Huế", "Đà",
+    "Nẵng", "Cần", "Thơ", "Hải", "Phòng", "Nghệ", "An", "Thanh", "Hóa", "Quảng", "Ninh"};
+
+/* Files @n_pages pages (10 a document) of made-up statistical prose into a
+ * new library at @dir and indexes them, printing progress to stderr. */
+static int
+grow(const char *dir, long n_pages)
+{
+    static const char *const classes[] = {"bao-cao", "quyet-dinh", "cong-van", "chi-thi",
+                                          "bieu-so-lieu", "bai-viet", "khac"};
+    const size_t n_vocab = sizeof vocab / sizeof vocab[0];
+    unsigned long rng = 12345;
+    char err[512] = "", src[512], *ipath;
+    tl_archive_t *a = NULL;
+    tl_index_t *idx = NULL;
+    tl_page_t *tiny;
+    long d, n_docs = (n_pages + 9) / 10;
+    int k, w;
+
+    snprintf(src, sizeof src, "%s-src", dir);
+    if (tl_mkdir_p(src, 0755) != TL_OK || tl_archive_create(dir, err, sizeof err) != TL_OK ||
+        tl_archive_open(dir, &a, err, sizeof err) != TL_OK || !(ipath = tl_path_join(dir, "index")) ||
+        tl_index_open(ipath, 1, &idx, err, sizeof err) != TL_OK) {
+        fprintf(stderr, "test-viewer --grow: %s\n", err);
+        return 1;
+    }
+    free(ipath);
+    /* one small drawn original, shared by every page */
+    if (!(tiny = make_page(dir, "tiny.tif", 1, "tulieu\nbench"))) {
+        fprintf(stderr, "test-viewer --grow: cannot draw the original\n");
+        return 1;
+    }
+    for (d = 0; d < n_docs; d++) {
+        tl_doc_t *doc = tl_doc_new();
+        char id[32], title[160], box[32];
+        const char *cls = classes[d % 7];
+
+        snprintf(id, sizeof id, "grow-%06ld", d);
+        snprintf(box, sizeof box, "hop-%03ld", d / 50);
+        doc->id = strdup(id);
+        doc->cls = strdup(cls);
+        doc->box = strdup(box);
+        snprintf(title, sizeof title, "%s về %s %s năm %ld", tl_class_name(cls),
+                 vocab[(d * 7) % n_vocab], vocab[(d * 13 + 5) % n_vocab], 1990 + d % 34);
+        tl_dc_set(&doc->dc.title, title);
+        tl_dc_set(&doc->dc.type, tl_class_name(cls));
+        tl_dc_set(&doc->dc.language, "vi");
+        for (k = 0; k < 10 && d * 10 + k < n_pages; k++) {
+            tl_page_t *p = tl_page_new();
+            tl_buf_t t;
+            char s[64];
+
+            tl_buf_init(&t);
+            for (w = 0; w < 250; w++) { /* a page of about 250 words */
+                rng = rng * 6364136223846793005UL + 1442695040888963407UL;
+                tl_buf_adds(&t, vocab[(rng >> 33) % n_vocab]);
+                tl_buf_adds(&t, w % 17 == 16 ? ".\n" : " ");
+            }
+            snprintf(s, sizeof s, "%s/%06ld.tif", box, d);
+            p->source = strdup(s);
+            p->source_page = k + 1;
+            p->abs_path = strdup(tiny->abs_path);
+            memcpy(p->sha256, tiny->sha256, sizeof p->sha256);
+            p->format = strdup("image/tiff");
+            p->text = tl_buf_steal(&t);
+            p->width = PAGE_W;
+            p->height = PAGE_H;
+            p->mean_conf = 90.0f;
+            tl_doc_add_page(doc, p);
+        }
+        if (tl_archive_file_doc(a, doc) != TL_OK || tl_index_add_doc(idx, doc) != TL_OK) {
+            fprintf(stderr, "test-viewer --grow: %s: %s %s\n", id, tl_archive_errmsg(a),
+                    tl_index_errmsg(idx));
+            tl_doc_free(doc);
+            return 1;
+        }
+        tl_doc_free(doc);
+        if ((d + 1) % 500 == 0) {
+            tl_index_commit(idx);
+            fprintf(stderr, "\rgrow: %ld / %ld documents", d + 1, n_docs);
+        }
+    }
+    if (tl_index_commit(idx) != TL_OK) {
+        fprintf(stderr, "test-viewer --grow: %s\n", tl_index_errmsg(idx));
+        return 1;
+    }
+    fprintf(stderr, "\rgrow: %ld documents, %ld pages\n", n_docs, n_pages);
+    tl_page_free(tiny);
+    tl_index_free(idx);
+    tl_archive_free(a);
+    return 0;
+}
+
 /* ---- --serve: for tests/browser.sh ------------------------------------------------ */
 
 static int
@@ -1574,8 +1682,10 @@ main(int argc, char **argv)
 
     if (argc == 3 && !strcmp(argv[1], "--serve"))
         return serve(argv[2]);
+    if (argc == 4 && !strcmp(argv[1], "--grow"))
+        return grow(argv[2], atol(argv[3]));
     if (argc != 1) {
-        fprintf(stderr, "usage: test-viewer [--serve DIR]\n");
+        fprintf(stderr, "usage: test-viewer [--serve DIR | --grow DIR PAGES]\n");
         return 2;
     }
 
