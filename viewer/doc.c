@@ -172,6 +172,34 @@ _tl_viewer_page_pix(const tl_viewer_t *v, const char *id, int page, int *boxes_o
     return pix;
 }
 
+int
+_tl_viewer_page_size(const tl_viewer_t *v, const char *id, int page, int *w, int *h)
+{
+    char *path = access_path(v, id, page, NULL);
+    int fmt, bps, spp, cmap, src_page = 1, boxes_ok, rc = -1;
+    json_t *doc;
+    PIX *pix;
+
+    *w = *h = 0;
+    if (!path && (doc = _tl_viewer_doc_json(v, id))) {
+        path = original_path(v, id, doc, page, &src_page, NULL);
+        json_decref(doc);
+    }
+    /* the header is enough for one-image files; later pages of a TIFF may
+     * differ, so those are decoded */
+    if (path && src_page == 1 && file_exists(path) &&
+        pixReadHeader(path, &fmt, w, h, &bps, &spp, &cmap) == 0)
+        rc = 0;
+    free(path);
+    if (rc != 0 && (pix = _tl_viewer_page_pix(v, id, page, &boxes_ok))) {
+        *w = pixGetWidth(pix);
+        *h = pixGetHeight(pix);
+        pixDestroy(&pix);
+        rc = 0;
+    }
+    return rc;
+}
+
 /* Encodes @pix as JPEG (grey, colour) scaled to @w pixels wide when @w;
  * 1-bpp pages are scaled to grey so thin strokes survive. */
 static int

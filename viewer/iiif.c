@@ -140,16 +140,12 @@ static enum MHD_Result
 serve_info(const _tl_viewer_req_t *r, const char *id, int page)
 {
     tl_buf_t b;
-    int bw, w, h;
-    PIX *pix = _tl_viewer_page_pix(r->v, id, page, &bw);
+    int w, h;
     json_t *o;
 
-    if (!pix)
+    if (_tl_viewer_page_size(r->v, id, page, &w, &h) != 0)
         return _tl_viewer_send_error(r, MHD_HTTP_NOT_FOUND, "Không có ảnh trang này",
                                      "No image of this page");
-    w = pixGetWidth(pix);
-    h = pixGetHeight(pix);
-    pixDestroy(&pix);
     tl_buf_init(&b);
     base(r, &b);
     tl_buf_addf(&b, "/iiif/%s/%d", id, page);
@@ -261,15 +257,9 @@ serve_manifest(const _tl_viewer_req_t *r, const char *id)
     meta(md, "Type", "Loại", json_string_value(json_object_get(jdc, "type")));
     for (i = 1; i <= n; i++) {
         char canvas[512], svc[512], img[600], apage[600], anno[600], label[16];
-        int bw, w = 0, h = 0;
-        PIX *pix = _tl_viewer_page_pix(r->v, id, (int)i, &bw);
+        int w = 0, h = 0;
 
-        if (pix) {
-            w = pixGetWidth(pix);
-            h = pixGetHeight(pix);
-            pixDestroy(&pix);
-        }
-        if (w <= 0 || h <= 0)
+        if (_tl_viewer_page_size(r->v, id, (int)i, &w, &h) != 0 || w <= 0 || h <= 0)
             continue; /* a page without an image is no canvas */
         snprintf(canvas, sizeof canvas, "%s/iiif/%s/canvas/%zu", root.data, id, i);
         snprintf(svc, sizeof svc, "%s/iiif/%s/%zu", root.data, id, i);

@@ -903,12 +903,15 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url, const char 
  *              TL_ERR_NOTFOUND when @lib_path is not a folder; TL_ERR_NET when
  *              the server cannot listen (the message names the address and
  *              the system's reason, e.g. "Address already in use");
- *              TL_ERR_NOMEM.
+ *              TL_ERR_DB when LIB/users.db (users, sessions, restricted
+ *              documents; made when missing) cannot be opened; TL_ERR_NOMEM.
  *
  *  Notes:
  *      (1) Returns at once; libmicrohttpd serves on its own pool of threads
  *          until tl_viewer_free().  Nothing is printed.
  *      (2) The caller owns *@out and frees it with tl_viewer_free().
+ *      (3) TULIEU_OAI_BATCH (1..10000) sets how many records or identifiers
+ *          one OAI-PMH answer holds before its resumption token (100).
  */
 tl_status_t
 tl_viewer_start(const char *lib_path, const char *listen, tl_viewer_t **out,

@@ -1,5 +1,7 @@
-/* tl_viewer.h - the web e-library: a search form and results over HTTP
- * (libmicrohttpd, thread pool), built from the library's index. */
+/* tl_viewer.h - the web e-library over HTTP (libmicrohttpd, thread pool):
+ * search, document pages, downloads, OAI-PMH, IIIF, and staff sign-in to
+ * restrict and publish documents, built from the library's catalog,
+ * packages and index. */
 #ifndef TL_VIEWER_H
 #define TL_VIEWER_H
 

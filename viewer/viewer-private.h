@@ -188,4 +188,8 @@ enum MHD_Result _tl_viewer_serve_iiif(const _tl_viewer_req_t *r, const char *res
 struct Pix *_tl_viewer_page_pix(const tl_viewer_t *v, const char *id, int page,
                                 int *boxes_ok);
 
+/* The pixel size of page @page's image (as _tl_viewer_page_pix() gives it),
+ * from the file's header when that is enough; 0 on success. */
+int _tl_viewer_page_size(const tl_viewer_t *v, const char *id, int page, int *w, int *h);
+
 #endif /* TL_VIEWER_PRIVATE_H */
