@@ -28,6 +28,7 @@ int cmd_backup(int argc, char **argv);   /* pack.c */
 int cmd_restore(int argc, char **argv);  /* pack.c */
 int cmd_rebuild(int argc, char **argv);
 int cmd_reprocess(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 /* Prints "tulieu: " and the message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -27,6 +27,7 @@ static const struct {
     {"restore", cmd_restore, "make a new library from a backup, verified"},
     {"rebuild", cmd_rebuild, "recreate the catalog and index from the packages"},
     {"reprocess", cmd_reprocess, "recognise documents again from their originals"},
+    {"user", cmd_user, "add staff users of the e-library"},
 };
 
 static void

@@ -262,6 +262,16 @@ char *tl_doc_to_json(const tl_doc_t *d, int pretty);
  * The caller frees the string. */
 char *tl_page_to_json(const tl_page_t *p);
 
+/* ---- Dublin Core XML (dcxml.c) -------------------------------------------- */
+
+/* Writes @dc as an <oai_dc:dc> element (oai_dc schema, namespaces and
+ * xsi:schemaLocation included): a whole document with an XML declaration
+ * when @standalone (a package's dc.xml), the element alone otherwise (to
+ * embed in OAI-PMH).  *@out is malloc'ed UTF-8 (caller frees), *@len its
+ * length (@len may be NULL).  TL_ERR_ARG, TL_ERR_FORMAT (a field not
+ * UTF-8), TL_ERR_NOMEM. */
+tl_status_t tl_dc_to_oai_dc(const tl_dc_t *dc, int standalone, char **out, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

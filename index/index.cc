@@ -1051,3 +1051,96 @@ tl_results_free(tl_results_t *res)
     free(res->hits);
     free(res);
 }
+
+/* ---- restricted documents (the viewer's access control) ---------------------- */
+
+/* tl_index_search() less every page of the documents in @exclude, counted
+ * exactly, so neither hits nor totals tell a restricted document exists.
+ * The filter uses each page's document term, so it holds whatever is
+ * re-indexed. */
+tl_status_t
+tl_index_search_excluding(tl_index_t *idx, const char *query, const char *const *exclude,
+                          size_t n_exclude, size_t offset, size_t limit, tl_results_t **out)
+{
+    static const char what[] = "searching";
+    tl_status_t st = TL_OK;
+    size_t len, i;
+    int attempt;
+
+    if (out)
+        *out = NULL;
+    if (!idx)
+        return TL_ERR_ARG;
+    Locked lk(idx);
+    if (!query || !out || (n_exclude && !exclude))
+        return fail(idx, TL_ERR_ARG, "tl_index_search_excluding: missing argument");
+    len = strlen(query);
+    if (len > MAX_QUERY_BYTES) {
+        tl_errbuf_set(idx->errmsg, sizeof idx->errmsg,
+                      "query is too long (%zu bytes, at most %d)", len, MAX_QUERY_BYTES);
+        return TL_ERR_ARG;
+    }
+    if (!tl_text_valid_utf8(query, len))
+        return fail(idx, TL_ERR_ARG, "query is not valid UTF-8");
+    if (limit > MAX_LIMIT)
+        limit = MAX_LIMIT;
+    if (offset > MAX_OFFSET)
+        offset = MAX_OFFSET;
+    try {
+        const std::string nfc = map_text(tl_text_nfc, query);
+        for (attempt = 0;; attempt++) {
+            try {
+                Marks marks;
+                std::vector<Xapian::Query> ex;
+                Xapian::Query q;
+                Xapian::MSet mset;
+
+                refresh(idx);
+                q = build_query(idx, nfc, marks);
+                results_ptr res((tl_results_t *)calloc(1, sizeof(tl_results_t)));
+                if (!res)
+                    throw std::bad_alloc();
+                if (q.empty()) {
+                    *out = res.release();
+                    return TL_OK;
+                }
+                for (i = 0; i < n_exclude; i++)
+                    if (exclude[i])
+                        ex.push_back(Xapian::Query(PFX_DOC + std::string(exclude[i])));
+                if (!ex.empty())
+                    q = Xapian::Query(Xapian::Query::OP_AND_NOT, q,
+                                      Xapian::Query(Xapian::Query::OP_OR, ex.begin(), ex.end()));
+                Xapian::Enquire enq(*idx->db);
+                enq.set_query(q);
+                /* an estimate could count excluded pages: check them all */
+                mset = enq.get_mset((Xapian::doccount)offset, (Xapian::doccount)limit,
+                                    ex.empty() ? (Xapian::doccount)(offset + limit + 100)
+                                               : idx->db->get_doccount());
+                res->total = ex.empty() ? mset.get_matches_estimated()
+                                        : mset.get_matches_lower_bound();
+                if (mset.size()) {
+                    res->hits = (tl_hit_t *)calloc(mset.size(), sizeof(tl_hit_t));
+                    if (!res->hits)
+                        throw std::bad_alloc();
+                }
+                for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+                    tl_hit_t *h = &res->hits[res->n_hits++];
+                    if ((st = fill_hit(idx, h, it, marks)) != TL_OK)
+                        return st;
+                }
+                *out = res.release();
+                return TL_OK;
+            } catch (const Xapian::DatabaseModifiedError &) {
+                if (attempt == 2)
+                    throw;
+            }
+        }
+    } catch (const Xapian::Error &e) {
+        st = fail_xapian(idx, e, what);
+    } catch (const std::bad_alloc &) {
+        st = fail_nomem(idx, what);
+    } catch (...) {
+        st = fail_internal(idx, what);
+    }
+    return st;
+}

@@ -65,6 +65,13 @@ tl_status_t tl_index_search(tl_index_t *idx, const char *query, size_t offset,
                             size_t limit, tl_results_t **out);
 void tl_results_free(tl_results_t *res);
 
+/* tl_index_search() without the pages of the @n_exclude documents in
+ * @exclude (restricted documents the reader may not see); the total is
+ * then an exact count of what is left, so nothing of them leaks. */
+tl_status_t tl_index_search_excluding(tl_index_t *idx, const char *query,
+                                      const char *const *exclude, size_t n_exclude,
+                                      size_t offset, size_t limit, tl_results_t **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,12 +1,16 @@
 /* test-viewer.c - the web e-library over real HTTP: pages, JSON, escaping,
  * bad requests, concurrency and start-up failures, against a small library
  * made here.  With "--serve DIR" it builds the same library in DIR, prints
- * the port and serves until SIGTERM (tests/browser.sh drives a browser at it). */
+ * the port and serves until SIGTERM (tests/browser.sh drives a browser at it);
+ * "--grow DIR PAGES" files a big library of made-up pages for bench/web. */
 #include "config.h"
 #include "tap.h"
+#include "tl_archive.h"
 #include "tl_core.h"
 #include "tl_index.h"
 #include "tl_viewer.h"
+
+#include <leptonica/allheaders.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,26 +26,155 @@
 
 #define MAX_RESPONSE (8u << 20)   /* bytes read from one answer, at most */
 #define N_TABLES     24           /* table pages matching "dân số" */
+#define N_PAGES      29           /* pages in the fixture library */
+#define STAFF_PASSWORD "mật khẩu đủ dài 2023"
 
 /* ---- the fixture library ------------------------------------------------------ */
 
-static tl_page_t *
-make_page(const char *source, int source_page, const char *text)
+/* Pages are drawn with Leptonica's bitmap font at 100 dpi (827 x 1169), the
+ * diacritics folded away (the font is ASCII), and every word gets the box
+ * it was drawn in, as Tesseract would report it. */
+#define PAGE_W 827
+#define PAGE_H 1169
+
+/* Draws @text (lines split at '\n') into a new page image written to @path
+ * as a G4 TIFF, fills @p's words with their boxes and its size.  Returns 0
+ * on success. */
+static int
+draw_page(const char *path, const char *text, tl_page_t *p)
 {
+    L_BMF *bmf = bmfCreate(NULL, 8);
+    PIX *pix = pixCreate(PAGE_W, PAGE_H, 1);
+    char *copy = strdup(text), *line, *save = NULL;
+    size_t cap = 0;
+    int y = 60, rc = -1, lineno = 0;
+
+    if (!bmf || !pix || !copy)
+        goto out;
+    for (line = strtok_r(copy, "\n", &save); line && y < PAGE_H - 40;
+         line = strtok_r(NULL, "\n", &save), y += 22, lineno++) {
+        char drawn[1024] = "", *w, *wsave = NULL;
+        char *wcopy = strdup(line);
+        for (w = strtok_r(wcopy, " ", &wsave); w; w = strtok_r(NULL, " ", &wsave)) {
+            char *f = tl_text_fold(w);
+            l_int32 x0 = 0, ww = 0;
+            if (!f)
+                continue;
+            if (*drawn)
+                strncat(drawn, " ", sizeof drawn - strlen(drawn) - 1);
+            bmfGetStringWidth(bmf, drawn, &x0);
+            bmfGetStringWidth(bmf, f, &ww);
+            strncat(drawn, f, sizeof drawn - strlen(drawn) - 1);
+            free(f);
+            if (p->n_words == cap) {
+                tl_word_t *nw = realloc(p->words, (cap = cap ? cap * 2 : 32) * sizeof *nw);
+                if (!nw)
+                    break;
+                p->words = nw;
+            }
+            memset(&p->words[p->n_words], 0, sizeof(tl_word_t));
+            p->words[p->n_words].text = strdup(w);
+            p->words[p->n_words].x0 = 40 + x0;
+            p->words[p->n_words].y0 = y - 10;
+            p->words[p->n_words].x1 = 40 + x0 + ww;
+            p->words[p->n_words].y1 = y + 3;
+            p->words[p->n_words].conf = 95.0f;
+            p->words[p->n_words].line = lineno;
+            p->n_words++;
+        }
+        free(wcopy);
+        pixSetTextline(pix, bmf, drawn, 1, 40, y, NULL, NULL);
+    }
+    pixSetResolution(pix, 100, 100);
+    p->width = PAGE_W;
+    p->height = PAGE_H;
+    p->quality.width = PAGE_W;
+    p->quality.height = PAGE_H;
+    p->quality.dpi = 100;
+    p->quality.depth = 1;
+    rc = pixWrite(path, pix, IFF_TIFF_G4) == 0 ? 0 : -1;
+out:
+    free(copy);
+    pixDestroy(&pix);
+    bmfDestroy(&bmf);
+    return rc;
+}
+
+static tl_page_t *
+make_page(const char *lib, const char *source, int source_page, const char *text)
+{
+    static int serial;
     tl_page_t *p = tl_page_new();
+    char path[512];
 
     if (!p)
         return NULL;
+    /* one drawn original per page, kept beside the library */
+    snprintf(path, sizeof path, "%s-src/%04d.tif", lib, ++serial);
     p->source = strdup(source);
     p->source_page = source_page;
     p->text = strdup(text);
     p->mean_conf = 90.0f;
+    p->format = strdup("image/tiff");
+    if (!p->source || !p->text || draw_page(path, text, p) != 0 ||
+        !(p->abs_path = strdup(path)) || tl_sha256_file(path, p->sha256) != TL_OK) {
+        tl_page_free(p);
+        return NULL;
+    }
     return p;
 }
 
+/* A 3 x 3 table of population figures, one header row. */
+static void
+add_table(tl_page_t *p)
+{
+    static const char *const cell[3][3] = {{"Tỉnh", "2022", "2023"},
+                                           {"Hà Nội", "8.435,7", "8.587,1"},
+                                           {"Huế", "1.160,2", "1.166,5"}};
+    tl_table_t *t = calloc(1, sizeof *t);
+    int r, c, k = 0;
+
+    if (!t)
+        return;
+    t->title = strdup("Dân số trung bình phân theo địa phương");
+    t->unit = strdup("Nghìn người");
+    t->style = strdup("ruled");
+    t->n_rows = 3;
+    t->n_cols = 3;
+    t->header_rows = 1;
+    t->x0 = 40, t->y0 = 200, t->x1 = 700, t->y1 = 400;
+    t->cells = calloc(9, sizeof *t->cells);
+    t->records = calloc(4, sizeof *t->records);
+    for (r = 0; r < 3 && t->cells; r++)
+        for (c = 0; c < 3; c++, k++) {
+            t->cells[k].row = r;
+            t->cells[k].col = c;
+            t->cells[k].rowspan = t->cells[k].colspan = 1;
+            t->cells[k].text = strdup(cell[r][c]);
+        }
+    t->n_cells = t->cells ? 9 : 0;
+    for (r = 1, k = 0; r < 3 && t->records; r++)
+        for (c = 1; c < 3; c++, k++) {
+            t->records[k].row = strdup(cell[r][0]);
+            t->records[k].column = strdup(cell[0][c]);
+            t->records[k].value = strdup(cell[r][c]);
+            t->records[k].unit = strdup("Nghìn người");
+            t->records[k].has_number = 1;
+            t->records[k].number = atof(cell[r][c]) * 1000; /* "8.435,7": close enough */
+        }
+    t->n_records = t->records ? 4 : 0;
+    p->tables = t;
+    p->n_tables = 1;
+}
+
+/* Files and indexes document @id.  @access attaches page 1's image as its
+ * access copy pages/0001.png (the same pixels as the words' boxes), as
+ * ingest does; @tables gives page 1 a table (and its CSV); @other_geometry
+ * records the pages as recognised at another size than the original. */
 static int
-add_doc(tl_index_t *idx, const char *id, const char *cls, const char *title,
-        const char *const *sources, const char *const *texts, size_t n)
+add_doc(tl_archive_t *a, tl_index_t *idx, const char *lib, const char *id, const char *cls,
+        const char *title, const char *box, const char *const *sources,
+        const char *const *texts, size_t n, int access, int tables, int other_geometry)
 {
     tl_doc_t *d = tl_doc_new();
     tl_status_t st = TL_ERR_NOMEM;
@@ -51,28 +184,57 @@ add_doc(tl_index_t *idx, const char *id, const char *cls, const char *title,
         return -1;
     d->id = strdup(id);
     d->cls = strdup(cls);
-    if (tl_dc_set(&d->dc.title, title) != TL_OK)
+    d->box = box ? strdup(box) : NULL;
+    if (tl_dc_set(&d->dc.title, title) != TL_OK || tl_dc_set(&d->dc.language, "vi") != TL_OK ||
+        tl_dc_set(&d->dc.type, tl_class_name(cls)) != TL_OK)
         goto out;
-    for (i = 0; i < n; i++)
-        if (tl_doc_add_page(d, make_page(sources[i], 1, texts[i])) != TL_OK)
+    for (i = 0; i < n; i++) {
+        tl_page_t *p = make_page(lib, sources[i], 1, texts[i]);
+        if (!p || tl_doc_add_page(d, p) != TL_OK) {
+            tl_page_free(p);
             goto out;
-    st = tl_index_add_doc(idx, d);
+        }
+        if (tables && i == 0)
+            add_table(p);
+        if (other_geometry) { /* recognised at 300 dpi: the original does not fit */
+            p->width = PAGE_W * 3;
+            p->height = PAGE_H * 3;
+        }
+    }
+    if (access) {
+        PIX *pix = pixRead(d->pages[0]->abs_path);
+        l_uint8 *png = NULL;
+        size_t len = 0;
+        if (!pix || pixWriteMemPng(&png, &len, pix, 0) != 0 ||
+            tl_doc_attach(d, "pages/0001.png", png, len) != TL_OK) {
+            pixDestroy(&pix);
+            free(png);
+            goto out;
+        }
+        pixDestroy(&pix);
+        free(png);
+    }
+    if (tables && tl_doc_attach(d, "tables/0001-1.csv", "a,b\r\n1,2\r\n", 10) != TL_OK)
+        goto out;
+    if ((st = tl_archive_file_doc(a, d)) == TL_OK)
+        st = tl_index_add_doc(idx, d);
 out:
     tl_doc_free(d);
     return st == TL_OK ? 0 : -1;
 }
 
-/* Makes LIB/index with 3 + N_TABLES documents (28 pages); returns 0 on success. */
+/* Makes the library LIB (catalog, packages, index) with 4 + N_TABLES
+ * documents (29 pages), and a staff user; returns 0 on success. */
 static int
 build_library(const char *lib, char *err, size_t errsize)
 {
     static const char *const bc_src[] = {"box-01/0001.tif", "box-01/0002.tif"};
     static const char *const bc_text[] = {
         "TỔNG CỤC THỐNG KÊ\nBáo cáo tình hình kinh tế - xã hội tháng 12 năm 2023.\n"
-        "Công tác thống kê được triển khai đồng bộ trên cả nước; tổng sản phẩm "
+        "Công tác thống kê được triển khai đồng bộ trên cả nước; tổng sản phẩm\n"
         "trong nước tăng 5,05% so với năm trước.",
-        "Dân số trung bình năm 2023 ước tính 100,3 triệu người; lực lượng lao động "
-        "từ 15 tuổi trở lên là 52,4 triệu người."};
+        "Dân số trung bình năm 2023 ước tính 100,3 triệu người; lực lượng lao động\n"
+        "từ 15 tuổi trở lên là 52,4 triệu người. Ngành thống kê tổng hợp số liệu."};
     static const char *const qd_src[] = {"loose/quyet-dinh.tif"};
     static const char *const qd_text[] = {
         "THỦ TƯỚNG CHÍNH PHỦ\nSố: 1627/QĐ-TTg\nHà Nội, ngày 15 tháng 12 năm 2023\n"
@@ -80,44 +242,58 @@ build_library(const char *lib, char *err, size_t errsize)
     static const char *const cv_src[] = {"box-01/0003.tif"};
     static const char *const cv_text[] = {
         "Công văn đề nghị kiểm tra và đối chiếu hồ sơ lưu trữ <trước> ngày 31/12."};
+    static const char *const mat_src[] = {"box-03/0001.tif"};
+    static const char *const mat_text[] = {
+        "Hồ sơ niêm phong kho lưu trữ số 7: danh sách cán bộ và địa chỉ riêng."};
+    tl_archive_t *a = NULL;
     tl_index_t *idx = NULL;
-    char *path = tl_path_join(lib, "index");
-    tl_status_t st;
+    char *path = NULL, src[512];
     int i, bad = 0;
 
-    if (!path || tl_mkdir_p(lib, 0755) != TL_OK) {
+    snprintf(src, sizeof src, "%s-src", lib);
+    if (tl_mkdir_p(src, 0755) != TL_OK || tl_archive_create(lib, err, errsize) != TL_OK ||
+        tl_archive_open(lib, &a, err, errsize) != TL_OK)
+        return -1;
+    if (!(path = tl_path_join(lib, "index")) ||
+        tl_index_open(path, 1, &idx, err, errsize) != TL_OK) {
         free(path);
-        snprintf(err, errsize, "cannot make %s", lib);
+        tl_archive_free(a);
         return -1;
     }
-    st = tl_index_open(path, 1, &idx, err, errsize);
     free(path);
-    if (st != TL_OK)
-        return -1;
-    bad |= add_doc(idx, "bc-2023-12", "bao-cao",
-                   "Báo cáo tình hình kinh tế - xã hội tháng 12 năm 2023", bc_src, bc_text, 2);
-    bad |= add_doc(idx, "qd-1627", "quyet-dinh",
-                   "Phê duyệt Chiến lược phát triển ngành Thống kê Việt Nam", qd_src, qd_text, 1);
-    bad |= add_doc(idx, "cv-escape", "cong-van",
-                   "V/v <b>kiểm tra</b> & \"đối chiếu\" hồ sơ", cv_src, cv_text, 1);
+    bad |= add_doc(a, idx, lib, "bc-2023-12", "bao-cao",
+                   "Báo cáo tình hình kinh tế - xã hội tháng 12 năm 2023", "box-01", bc_src,
+                   bc_text, 2, 1, 0, 0);
+    bad |= add_doc(a, idx, lib, "qd-1627", "quyet-dinh",
+                   "Phê duyệt Chiến lược phát triển ngành Thống kê Việt Nam", NULL, qd_src,
+                   qd_text, 1, 0, 0, 1);
+    bad |= add_doc(a, idx, lib, "cv-escape", "cong-van",
+                   "V/v <b>kiểm tra</b> & \"đối chiếu\" hồ sơ", "box-01", cv_src, cv_text, 1,
+                   0, 0, 0);
+    bad |= add_doc(a, idx, lib, "mat-01", "cong-van", "Hồ sơ niêm phong kho số 7", "box-03",
+                   mat_src, mat_text, 1, 0, 0, 0);
     for (i = 1; i <= N_TABLES && !bad; i++) {
-        char id[32], title[96], src[64], text[256];
-        const char *srcs[1] = {src}, *texts[1] = {text};
+        char id[32], title[96], s[64], text[256];
+        const char *srcs[1] = {s}, *texts[1] = {text};
 
         snprintf(id, sizeof id, "bieu-%02d", i);
         snprintf(title, sizeof title, "Dân số trung bình tỉnh số %d", i);
-        snprintf(src, sizeof src, "box-02/%04d.tif", i);
-        snprintf(text, sizeof text, "Biểu số liệu: dân số trung bình phân theo giới "
+        snprintf(s, sizeof s, "box-02/%04d.tif", i);
+        snprintf(text, sizeof text, "Biểu số liệu: dân số trung bình phân theo giới\n"
                  "tính và thành thị, nông thôn của tỉnh số %d. Đơn vị tính: Nghìn người.", i);
-        bad |= add_doc(idx, id, "bieu-so-lieu", title, srcs, texts, 1);
+        bad |= add_doc(a, idx, lib, id, "bieu-so-lieu", title, "box-02", srcs, texts, 1,
+                       i == 1, i == 1, 0);
     }
     if (bad)
-        snprintf(err, errsize, "tl_index_add_doc: %s", tl_index_errmsg(idx));
+        snprintf(err, errsize, "filing: %s / %s", tl_archive_errmsg(a), tl_index_errmsg(idx));
     else if (tl_index_commit(idx) != TL_OK) {
         snprintf(err, errsize, "tl_index_commit: %s", tl_index_errmsg(idx));
         bad = 1;
     }
     tl_index_free(idx);
+    tl_archive_free(a);
+    if (!bad && tl_viewer_user_add(lib, "thuthu", "staff", STAFF_PASSWORD, err, errsize) != TL_OK)
+        bad = 1;
     return bad ? -1 : 0;
 }
 
@@ -359,7 +535,7 @@ test_pages(int port)
        contains(r, "Thư viện điện tử tulieu"), "home is a Vietnamese HTML5 page");
     ok(contains(r, "<form") && contains(r, "action=\"/search\"") &&
        contains(r, "name=\"q\""), "home has the search form");
-    ok(contains(r, "class=\"page-count\">28<"), "home shows the 28 pages of the library");
+    ok(contains(r, "class=\"page-count\">29<"), "home shows the 29 pages of the library");
     ok(contains(r, "/static/style.css") && !contains(r, "http://") && !contains(r, "https://"),
        "home uses the server's own style sheet and nothing external");
     ok(has_header(&r, "Content-Security-Policy", "default-src 'none'") &&
@@ -604,6 +780,668 @@ test_hostile(int port)
     resp_clear(&r);
 }
 
+static void
+_tl_viewer_url_encode_test(tl_buf_t *b, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+            tl_buf_add(b, s, 1);
+        else
+            tl_buf_addf(b, "%%%02X", c);
+    }
+}
+
+/* ---- requests with a method, cookies and a body --------------------------------- */
+
+static int
+http_req(int port, const char *method, const char *path, const char *cookie, const char *body,
+         const char *extra, resp_t *r)
+{
+    tl_buf_t b;
+    int rc;
+
+    tl_buf_init(&b);
+    tl_buf_addf(&b, "%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\n", method, path);
+    if (cookie && *cookie)
+        tl_buf_addf(&b, "Cookie: %s\r\n", cookie);
+    if (extra)
+        tl_buf_adds(&b, extra);
+    if (body)
+        tl_buf_addf(&b, "Content-Type: application/x-www-form-urlencoded\r\n"
+                        "Content-Length: %zu\r\n", strlen(body));
+    tl_buf_addf(&b, "\r\n%s", body ? body : "");
+    if (!b.data) {
+        memset(r, 0, sizeof *r);
+        return -1;
+    }
+    rc = http_raw(AF_INET, port, b.data, r);
+    tl_buf_free(&b);
+    return rc;
+}
+
+/* The value of cookie @name set by the answer, into @out; 0 when set. */
+static int
+set_cookie(const resp_t *r, const char *name, char *out, size_t size)
+{
+    const char *p = r->head;
+    size_t n = strlen(name);
+
+    while (p && (p = strcasestr(p, "\r\nSet-Cookie: ")) != NULL) {
+        p += 14;
+        if (!strncmp(p, name, n) && p[n] == '=') {
+            size_t len = strcspn(p + n + 1, ";\r");
+            snprintf(out, size, "%.*s", (int)len, p + n + 1);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* The full Set-Cookie line of @name, for its attributes. */
+static const char *
+cookie_line(const resp_t *r, const char *name, char *out, size_t size)
+{
+    const char *p = r->head;
+    size_t n = strlen(name);
+
+    out[0] = '\0';
+    while (p && (p = strcasestr(p, "\r\nSet-Cookie: ")) != NULL) {
+        p += 14;
+        if (!strncmp(p, name, n) && p[n] == '=') {
+            snprintf(out, size, "%.*s", (int)strcspn(p, "\r"), p);
+            break;
+        }
+    }
+    return out;
+}
+
+/* The value of the first hidden "csrf" field of a page. */
+static int
+csrf_of(const resp_t *r, char out[65])
+{
+    const char *p = r->body ? strstr(r->body, "name=\"csrf\" value=\"") : NULL;
+
+    if (!p)
+        return -1;
+    p += strlen("name=\"csrf\" value=\"");
+    snprintf(out, 65, "%.*s", (int)strcspn(p, "\""), p);
+    return strlen(out) == 64 ? 0 : -1;
+}
+
+static long
+json_total(const resp_t *r)
+{
+    json_t *root = r->body ? json_loads(r->body, 0, NULL) : NULL;
+    long t = root ? (long)json_integer_value(json_object_get(root, "total")) : -1;
+
+    json_decref(root);
+    return t;
+}
+
+/* ---- the document page ------------------------------------------------------------ */
+
+static void
+test_doc(int port)
+{
+    resp_t r;
+
+    http_get(port, "/search?q=thong+ke", &r);
+    ok(contains(r, "href=\"/doc/bc-2023-12?page=1&amp;q=thong+ke#p1\""),
+       "a hit links to its document at its page, with the query");
+    ok(contains(r, "src=\"/doc/bc-2023-12/page/1.jpg?w=120\""), "a hit shows its thumbnail");
+    resp_clear(&r);
+
+    http_get(port, "/doc/bc-2023-12?page=1&q=th%E1%BB%91ng+k%C3%AA", &r);
+    ok(r.status == 200 && has_header(&r, "Content-Type", "text/html"),
+       "GET /doc/bc-2023-12 is 200 HTML (got %d)", r.status);
+    ok(contains(r, "<h1 class=\"doc-title\">Báo cáo tình hình kinh tế - xã hội tháng 12 năm 2023") &&
+       contains(r, "class=\"dc-language\">vi<") && contains(r, "class=\"dc-box\">box-01<"),
+       "it shows the Dublin Core record and the box");
+    /* "THỐNG" is the third word of line 1 (drawn at 173..259 x 50..63): its
+     * box, grown by 4 pixels, is drawn over the image */
+    ok(contains(r, "<rect class=\"hit-box\" x=\"169\" y=\"46\" width=\"94\" height=\"21\""),
+       "the first hit is boxed where its word is on the image");
+    ok(count_of(r.body, "<rect class=\"hit-box\"") == 4,
+       "every matching word is boxed: THỐNG KÊ, thống kê (%d)",
+       count_of(r.body, "<rect class=\"hit-box\""));
+    ok(contains(r, "viewBox=\"0 0 827 1169\"") &&
+       contains(r, "href=\"/doc/bc-2023-12/page/1.jpg?w=1000\""),
+       "the image is in an SVG in the recognised image's pixels");
+    ok(contains(r, "<mark>THỐNG</mark> <mark>KÊ</mark>"), "the OCR text beside marks the hits");
+    ok(contains(r, "href=\"/doc/bc-2023-12?page=2&amp;q=th%E1%BB%91ng+k%C3%AA#p2\""),
+       "the page list links page 2 with the query");
+    ok(contains(r, "/doc/bc-2023-12/file/originals/0001-0001.tif") &&
+       contains(r, "/doc/bc-2023-12/file/dc.xml") && contains(r, "/iiif/bc-2023-12/manifest"),
+       "the download links are there");
+    ok(!contains(r, "<script") && !contains(r, "style=\""), "no script, no inline style (CSP)");
+    resp_clear(&r);
+
+    http_get(port, "/doc/bc-2023-12?page=2&q=thong", &r);
+    ok(r.status == 200 && count_of(r.body, "<rect class=\"hit-box\"") == 1,
+       "page 2 (no access copy, the original fits) boxes its one hit");
+    resp_clear(&r);
+
+    http_get(port, "/doc/qd-1627?q=thong+ke", &r);
+    ok(r.status == 200 && !contains(r, "<rect class=\"hit-box\"") &&
+       contains(r, "không đánh dấu vị trí từ") && contains(r, "<mark>"),
+       "an original of another geometry gets no boxes, says so, and marks the text");
+    resp_clear(&r);
+
+    http_get(port, "/doc/bieu-01", &r);
+    ok(r.status == 200 && contains(r, "<table class=\"data\"") &&
+       contains(r, "<caption>Dân số trung bình phân theo địa phương") &&
+       contains(r, "<thead><tr><th>Tỉnh</th><th>2022</th><th>2023</th></tr></thead>") &&
+       contains(r, "<td>8.435,7</td>"),
+       "a table page renders its table beside the image");
+    ok(contains(r, "/doc/bieu-01/file/tables.csv"), "and offers its tables as CSV");
+    resp_clear(&r);
+
+    http_get(port, "/doc/cv-escape", &r);
+    ok(r.status == 200 && contains(r, "V/v &lt;b&gt;kiểm tra&lt;/b&gt; &amp;") &&
+       !contains(r, "<b>kiểm") && contains(r, "&lt;trước&gt;"),
+       "markup in a title and a page text is escaped");
+    resp_clear(&r);
+
+    http_get(port, "/doc/bc-2023-12?lang=en", &r);
+    ok(r.status == 200 && contains(r, "<html lang=\"en\">") && contains(r, "Text of page") &&
+       has_header(&r, "Set-Cookie", "tl_lang=en"),
+       "?lang=en gives the English page and remembers it in a cookie");
+    resp_clear(&r);
+    http_req(port, "GET", "/", "tl_lang=en", NULL, NULL, &r);
+    ok(contains(r, "Search the archives") && contains(r, "hreflang=\"vi\""),
+       "the cookie keeps English, with a link back to Vietnamese");
+    resp_clear(&r);
+
+    http_get(port, "/doc/nope-404", &r);
+    ok(r.status == 404, "an unknown document is 404");
+    resp_clear(&r);
+    http_get(port, "/doc/BC-2023-12", &r);
+    ok(r.status == 404, "an id outside the archive's alphabet is 404");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12?page=3", &r);
+    ok(r.status == 404, "a page past the end is 404");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12?page=-1", &r);
+    ok(r.status == 404, "a negative page is 404");
+    resp_clear(&r);
+    http_get(port, "/doc/..%2f..%2ftulieu.db", &r);
+    ok(r.status == 404 && !contains(r, "SQLite"), "a traversal as a document id is 404");
+    resp_clear(&r);
+}
+
+static int
+pix_size(const resp_t *r, int *w, int *h)
+{
+    PIX *pix = r->body ? pixReadMem((const l_uint8 *)r->body, r->body_len) : NULL;
+    int rc = pix ? 0 : -1;
+
+    *w = pix ? pixGetWidth(pix) : 0;
+    *h = pix ? pixGetHeight(pix) : 0;
+    pixDestroy(&pix);
+    return rc;
+}
+
+static void
+test_images(int port)
+{
+    resp_t r;
+    int w, h;
+
+    http_get(port, "/doc/bc-2023-12/page/1.jpg", &r);
+    ok(r.status == 200 && has_header(&r, "Content-Type", "image/png") && r.body_len > 8 &&
+       !memcmp(r.body, "\x89PNG", 4), "page 1 is its access copy, served as filed (PNG)");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12/page/2.jpg", &r);
+    ok(r.status == 200 && has_header(&r, "Content-Type", "image/jpeg") && r.body_len > 3 &&
+       !memcmp(r.body, "\xff\xd8\xff", 3) && pix_size(&r, &w, &h) == 0 && w == 827 &&
+       h == 1169, "page 2 is decoded from its original and sent as JPEG (%dx%d)", w, h);
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12/page/1.jpg?w=120", &r);
+    ok(r.status == 200 && pix_size(&r, &w, &h) == 0 && w == 120,
+       "?w=120 gives a thumbnail 120 pixels wide (%dx%d)", w, h);
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12/page/3.jpg", &r);
+    ok(r.status == 404, "a page past the end has no image");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12/page/1.jpg?w=abc", &r);
+    ok(r.status == 400, "?w=abc is 400");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12/page/1.jpg?w=999999", &r);
+    ok(r.status == 400, "an enormous ?w is 400");
+    resp_clear(&r);
+}
+
+static void
+test_downloads(int port)
+{
+    unsigned char *orig = NULL;
+    size_t olen = 0;
+    char range[128];
+    resp_t r;
+
+    tl_file_read("lib/objects/bc-2023-12/originals/0001-0001.tif", &orig, &olen);
+    http_get(port, "/doc/bc-2023-12/file/originals/0001-0001.tif", &r);
+    ok(r.status == 200 && has_header(&r, "Content-Type", "image/tiff") && orig &&
+       r.body_len == olen && !memcmp(r.body, orig, olen),
+       "the original downloads byte for byte (%zu bytes)", olen);
+    ok(has_header(&r, "Content-Disposition",
+                  "attachment; filename=\"bc-2023-12-0001-0001.tif\"") &&
+       has_header(&r, "Accept-Ranges", "bytes"),
+       "as an attachment named after the document, with ranges");
+    resp_clear(&r);
+    http_req(port, "GET", "/doc/bc-2023-12/file/originals/0001-0001.tif", NULL, NULL,
+             "Range: bytes=10-19\r\n", &r);
+    snprintf(range, sizeof range, "bytes 10-19/%zu", olen);
+    ok(r.status == 206 && r.body_len == 10 && orig && !memcmp(r.body, orig + 10, 10) &&
+       has_header(&r, "Content-Range", range), "a byte range is 206 with its 10 bytes");
+    resp_clear(&r);
+    http_req(port, "GET", "/doc/bc-2023-12/file/originals/0001-0001.tif", NULL, NULL,
+             "Range: bytes=99999999-\r\n", &r);
+    ok(r.status == 416, "a range past the end is 416");
+    resp_clear(&r);
+    free(orig);
+
+    http_get(port, "/doc/bc-2023-12/file/text.txt", &r);
+    ok(r.status == 200 && has_header(&r, "Content-Type", "text/plain; charset=utf-8") &&
+       contains(r, "TỔNG CỤC THỐNG KÊ") && contains(r, "\f\nDân số trung bình năm 2023"),
+       "text.txt holds every page, form feeds between");
+    resp_clear(&r);
+    http_get(port, "/doc/bieu-01/file/tables.csv", &r);
+    ok(r.status == 200 && has_header(&r, "Content-Type", "text/csv") &&
+       contains(r, "page,table,title,row,column,value,number,unit\r\n") &&
+       contains(r, "1,1,Dân số trung bình phân theo địa phương,Hà Nội,2022,8.435,7") == 0 &&
+       contains(r, ",Hà Nội,2022,\"8.435,7\","),
+       "tables.csv has one figure a line, quoted where needed");
+    resp_clear(&r);
+    http_get(port, "/doc/bieu-01/file/tables/0001-1.csv", &r);
+    ok(r.status == 200 && r.body_len == 10, "a table CSV filed in the package downloads");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12/file/dc.xml", &r);
+    ok(r.status == 200 && has_header(&r, "Content-Type", "application/xml") &&
+       contains(r, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>") && contains(r, "<oai_dc:dc") &&
+       contains(r, "<dc:title>Báo cáo tình hình kinh tế") && contains(r, "<dc:language>vi<"),
+       "dc.xml is the oai_dc record");
+    resp_clear(&r);
+    http_get(port, "/doc/cv-escape/file/dc.xml", &r);
+    ok(contains(r, "<dc:title>V/v &lt;b&gt;kiểm tra&lt;/b&gt; &amp; &quot;đối chiếu&quot; hồ sơ"),
+       "dc.xml escapes markup in the title");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12/file/pages/0002.txt", &r);
+    ok(r.status == 200 && contains(r, "Dân số trung bình"), "a page's text file downloads");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12/file/document.json", &r);
+    ok(r.status == 200 && has_header(&r, "Content-Type", "application/json"),
+       "document.json downloads");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12/file/page-2.jpg", &r);
+    ok(r.status == 200 && has_header(&r, "Content-Disposition", "attachment") &&
+       has_header(&r, "Content-Type", "image/jpeg"), "a page image downloads as a JPEG file");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12/file/../../../tulieu.db", &r);
+    ok(r.status == 404 && !contains(r, "SQLite"), "a traversal in a file name is 404");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12/file/originals/../../qd-1627/document.json", &r);
+    ok(r.status == 404, "a traversal into another package is 404");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12/file/document.pdf", &r);
+    ok(r.status == 404, "a file the package does not hold is 404");
+    resp_clear(&r);
+}
+
+/* ---- OAI-PMH (tests/oai.sh validates the answers against the schemas) --------------- */
+
+static size_t
+oai_count(int port, const char *query, const char *tag, char *token, size_t tsize)
+{
+    char path[1024];
+    resp_t r;
+    size_t n;
+    const char *t;
+
+    snprintf(path, sizeof path, "/oai?%s", query);
+    http_get(port, path, &r);
+    n = r.status == 200 ? count_of(r.body, tag) : 0;
+    if (token) {
+        token[0] = '\0';
+        if ((t = r.body ? strstr(r.body, "<resumptionToken>") : NULL))
+            snprintf(token, tsize, "%.*s", (int)strcspn(t + 17, "<"), t + 17);
+    }
+    resp_clear(&r);
+    return n;
+}
+
+static int
+oai_error_is(int port, const char *query, const char *code)
+{
+    char path[1024], want[80];
+    resp_t r;
+    int okay;
+
+    snprintf(path, sizeof path, "/oai?%s", query);
+    snprintf(want, sizeof want, "<error code=\"%s\">", code);
+    http_get(port, path, &r);
+    okay = r.status == 200 && contains(r, want) && has_header(&r, "Content-Type", "text/xml");
+    resp_clear(&r);
+    return okay;
+}
+
+static void
+test_oai(int port)
+{
+    char token[256], query[512];
+    size_t n, total;
+    resp_t r;
+
+    http_get(port, "/oai?verb=Identify", &r);
+    ok(r.status == 200 && contains(r, "<baseURL>http://127.0.0.1/oai</baseURL>") &&
+       contains(r, "<protocolVersion>2.0</protocolVersion>") &&
+       contains(r, "<granularity>YYYY-MM-DDThh:mm:ssZ</granularity>"), "Identify answers");
+    resp_clear(&r);
+    http_req(port, "POST", "/oai", NULL, "verb=Identify", NULL, &r);
+    ok(r.status == 200 && contains(r, "<Identify>"), "OAI-PMH over POST too");
+    resp_clear(&r);
+
+    /* 28 documents, 10 an answer (TULIEU_OAI_BATCH): 10 + 10 + 8 */
+    total = n = oai_count(port, "verb=ListIdentifiers&metadataPrefix=oai_dc", "<header>", token,
+                          sizeof token);
+    ok(n == 10 && *token, "ListIdentifiers gives 10 headers and a resumption token");
+    snprintf(query, sizeof query, "verb=ListIdentifiers&resumptionToken=%s", token);
+    total += n = oai_count(port, query, "<header>", token, sizeof token);
+    ok(n == 10 && *token, "the token gives the next 10 and another token");
+    snprintf(query, sizeof query, "/oai?verb=ListIdentifiers&resumptionToken=%s", token);
+    http_get(port, query, &r);
+    total += count_of(r.body ? r.body : "", "<header>");
+    ok(total == 28 && contains(r, "<resumptionToken></resumptionToken>"),
+       "the last part ends with an empty token: %zu identifiers in all", total);
+    resp_clear(&r);
+    snprintf(query, sizeof query, "verb=ListRecords&resumptionToken=%s", token);
+    ok(oai_error_is(port, query, "badResumptionToken"),
+       "a ListIdentifiers token is refused by ListRecords");
+
+    n = oai_count(port, "verb=ListRecords&metadataPrefix=oai_dc&set=box:box-01", "<record>",
+                  NULL, 0);
+    ok(n == 2, "the set box:box-01 holds its 2 documents (%zu)", n);
+    n = oai_count(port, "verb=ListRecords&metadataPrefix=oai_dc&set=class:bieu-so-lieu",
+                  "<record>", token, sizeof token);
+    ok(n == 10 && *token, "the set class:bieu-so-lieu is split too");
+    n = oai_count(port, "verb=ListIdentifiers&metadataPrefix=oai_dc&from=2000-01-01&until=2999-12-31",
+                  "<header>", NULL, 0);
+    ok(n == 10, "from and until by day");
+    n = oai_count(port, "verb=ListSets", "<set>", NULL, 0);
+    ok(n == 7, "ListSets: 4 classes and 3 boxes (%zu)", n);
+    http_get(port, "/oai?verb=GetRecord&identifier=oai:tulieu:qd-1627&metadataPrefix=oai_dc", &r);
+    ok(r.status == 200 && contains(r, "<identifier>oai:tulieu:qd-1627</identifier>") &&
+       contains(r, "<setSpec>class:quyet-dinh</setSpec>") &&
+       contains(r, "<dc:title>Phê duyệt Chiến lược phát triển ngành Thống kê Việt Nam</dc:title>"),
+       "GetRecord gives the header and the oai_dc record");
+    resp_clear(&r);
+    http_get(port, "/oai?verb=ListMetadataFormats", &r);
+    ok(contains(r, "<metadataPrefix>oai_dc</metadataPrefix>"), "ListMetadataFormats: oai_dc");
+    resp_clear(&r);
+
+    ok(oai_error_is(port, "", "badVerb"), "no verb: badVerb");
+    ok(oai_error_is(port, "verb=Harvest", "badVerb"), "an unknown verb: badVerb");
+    ok(oai_error_is(port, "verb=Identify&verb=Identify", "badVerb"), "a repeated verb: badVerb");
+    ok(oai_error_is(port, "verb=ListRecords", "badArgument"), "no metadataPrefix: badArgument");
+    ok(oai_error_is(port, "verb=Identify&x=1", "badArgument"), "an extra argument: badArgument");
+    ok(oai_error_is(port, "verb=ListRecords&metadataPrefix=oai_dc&metadataPrefix=oai_dc",
+                    "badArgument"), "a repeated argument: badArgument");
+    ok(oai_error_is(port, "verb=ListRecords&metadataPrefix=oai_dc&from=2023-13-01",
+                    "badArgument"), "a bad date: badArgument");
+    ok(oai_error_is(port, "verb=ListRecords&metadataPrefix=oai_dc&from=2023-01-01"
+                          "&until=2023-01-01T00:00:00Z", "badArgument"),
+       "mixed granularities: badArgument");
+    ok(oai_error_is(port, "verb=ListRecords&metadataPrefix=oai_dc&from=2024-01-02&until=2024-01-01",
+                    "badArgument"), "from after until: badArgument");
+    ok(oai_error_is(port, "verb=GetRecord&identifier=oai:tulieu:qd-1627", "badArgument"),
+       "GetRecord without metadataPrefix: badArgument");
+    ok(oai_error_is(port, "verb=ListRecords&metadataPrefix=marc21", "cannotDisseminateFormat"),
+       "another format: cannotDisseminateFormat");
+    ok(oai_error_is(port, "verb=GetRecord&identifier=oai:tulieu:nope&metadataPrefix=oai_dc",
+                    "idDoesNotExist"), "an unknown identifier: idDoesNotExist");
+    ok(oai_error_is(port, "verb=GetRecord&identifier=oai:tulieu:..%2Fx&metadataPrefix=oai_dc",
+                    "idDoesNotExist"), "a hostile identifier: idDoesNotExist");
+    ok(oai_error_is(port, "verb=ListRecords&metadataPrefix=oai_dc&from=2990-01-01",
+                    "noRecordsMatch"), "nothing that late: noRecordsMatch");
+    ok(oai_error_is(port, "verb=ListRecords&metadataPrefix=oai_dc&set=class:khong-co",
+                    "noRecordsMatch"), "an empty set: noRecordsMatch");
+    ok(oai_error_is(port, "verb=ListRecords&resumptionToken=r1.5.zz..", "badResumptionToken"),
+       "a forged token: badResumptionToken");
+    ok(oai_error_is(port, "verb=ListRecords&resumptionToken=x&metadataPrefix=oai_dc",
+                    "badArgument"), "a token with other arguments: badArgument");
+    ok(oai_error_is(port, "verb=ListSets&resumptionToken=abc", "badResumptionToken"),
+       "ListSets with a token: badResumptionToken");
+    ok(oai_error_is(port, "verb=Identify&x=%FF", "badArgument"), "bytes that are not UTF-8: badArgument");
+}
+
+/* ---- IIIF ------------------------------------------------------------------------------ */
+
+static void
+test_iiif(int port)
+{
+    json_t *root, *items;
+    resp_t r;
+    int w, h;
+
+    http_get(port, "/iiif/bc-2023-12/1/info.json", &r);
+    root = r.body ? json_loads(r.body, 0, NULL) : NULL;
+    ok(r.status == 200 && has_header(&r, "Content-Type", "application/ld+json") && root &&
+       json_integer_value(json_object_get(root, "width")) == 827 &&
+       json_integer_value(json_object_get(root, "height")) == 1169 &&
+       !strcmp(sval(root, "profile"), "level1") && !strcmp(sval(root, "type"), "ImageService3") &&
+       !strcmp(sval(root, "id"), "http://127.0.0.1/iiif/bc-2023-12/1"),
+       "info.json describes page 1 (level 1, 827x1169)");
+    ok(has_header(&r, "Access-Control-Allow-Origin", "*"), "IIIF answers carry CORS");
+    json_decref(root);
+    resp_clear(&r);
+    http_get(port, "/iiif/bc-2023-12/2/full/max/0/default.jpg", &r);
+    ok(r.status == 200 && has_header(&r, "Content-Type", "image/jpeg") &&
+       pix_size(&r, &w, &h) == 0 && w == 827 && h == 1169, "full/max/0/default.jpg (%dx%d)", w, h);
+    resp_clear(&r);
+    http_get(port, "/iiif/bc-2023-12/1/0,0,400,200/100,/0/default.jpg", &r);
+    ok(r.status == 200 && pix_size(&r, &w, &h) == 0 && w == 100 && h == 50,
+       "a region scaled by width (%dx%d)", w, h);
+    resp_clear(&r);
+    http_get(port, "/iiif/bc-2023-12/1/square/,64/0/default.jpg", &r);
+    ok(r.status == 200 && pix_size(&r, &w, &h) == 0 && w == 64 && h == 64,
+       "square, by height (%dx%d)", w, h);
+    resp_clear(&r);
+    http_get(port, "/iiif/bc-2023-12/1/full/30,40/0/default.jpg", &r);
+    ok(r.status == 200 && pix_size(&r, &w, &h) == 0 && w == 30 && h == 40, "w,h (%dx%d)", w, h);
+    resp_clear(&r);
+    http_get(port, "/iiif/bc-2023-12/1/full/max/90/default.jpg", &r);
+    ok(r.status == 400, "rotation is not offered at level 1: 400");
+    resp_clear(&r);
+    http_get(port, "/iiif/bc-2023-12/1/full/max/0/default.png", &r);
+    ok(r.status == 400, "png is not offered: 400");
+    resp_clear(&r);
+    http_get(port, "/iiif/bc-2023-12/1/full/9000,/0/default.jpg", &r);
+    ok(r.status == 400, "no upscaling: 400");
+    resp_clear(&r);
+    http_get(port, "/iiif/bc-2023-12/1/5000,5000,10,10/max/0/default.jpg", &r);
+    ok(r.status == 400, "a region outside the image: 400");
+    resp_clear(&r);
+    http_get(port, "/iiif/bc-2023-12/manifest", &r);
+    root = r.body ? json_loads(r.body, 0, NULL) : NULL;
+    items = json_object_get(root, "items");
+    ok(r.status == 200 && root && !strcmp(sval(root, "type"), "Manifest") &&
+       !strcmp(sval(root, "@context"), "http://iiif.io/api/presentation/3/context.json") &&
+       json_array_size(items) == 2 &&
+       json_integer_value(json_object_get(json_array_get(items, 0), "width")) == 827,
+       "the manifest has the document's 2 pages as canvases");
+    ok(contains(r, "\"http://127.0.0.1/iiif/bc-2023-12/2/full/max/0/default.jpg\"") &&
+       contains(r, "\"profile\": \"level1\""), "each canvas paints its page with the image service");
+    json_decref(root);
+    resp_clear(&r);
+    http_get(port, "/iiif/nope/manifest", &r);
+    ok(r.status == 404, "an unknown document has no manifest");
+    resp_clear(&r);
+}
+
+/* ---- access control ------------------------------------------------------------------ */
+
+static int
+login(int port, const char *user, const char *pass, char session[80], resp_t *out)
+{
+    char csrf[65], cookie[128], body[512];
+    resp_t r;
+    tl_buf_t b;
+
+    session[0] = '\0';
+    http_get(port, "/login", &r);
+    if (set_cookie(&r, "tl_login_csrf", csrf, sizeof csrf) != 0) {
+        resp_clear(&r);
+        return -1;
+    }
+    resp_clear(&r);
+    snprintf(cookie, sizeof cookie, "tl_login_csrf=%s", csrf);
+    tl_buf_init(&b);
+    tl_buf_addf(&b, "csrf=%s&next=%%2Fdoc%%2Fmat-01&user=", csrf);
+    _tl_viewer_url_encode_test(&b, user);
+    tl_buf_adds(&b, "&password=");
+    _tl_viewer_url_encode_test(&b, pass);
+    snprintf(body, sizeof body, "%s", b.data ? b.data : "");
+    tl_buf_free(&b);
+    http_req(port, "POST", "/login", cookie, body, NULL, out);
+    return set_cookie(out, "tl_session", session, 80);
+}
+
+static void
+test_access(int port)
+{
+    char session[80], cookie[128], csrf[65], body[256], line[512];
+    resp_t r;
+
+    http_get(port, "/api/search?q=niem+phong", &r);
+    ok(json_total(&r) == 1 && contains(r, "mat-01"), "before: anyone finds mat-01");
+    resp_clear(&r);
+
+    http_get(port, "/login", &r);
+    ok(r.status == 200 && contains(r, "action=\"/login\" method=\"post\"") &&
+       contains(r, "name=\"csrf\"") && contains(r, "type=\"password\""), "the sign-in form");
+    ok(strstr(cookie_line(&r, "tl_login_csrf", line, sizeof line), "HttpOnly") &&
+       strstr(line, "SameSite=Strict"), "its CSRF cookie is HttpOnly, SameSite=Strict");
+    resp_clear(&r);
+    ok(login(port, "thuthu", "sai mật khẩu", session, &r) != 0 && r.status == 403 &&
+       contains(r, "không đúng"), "a wrong password is refused (403), no session");
+    resp_clear(&r);
+    ok(login(port, "khong-co-ai", STAFF_PASSWORD, session, &r) != 0 && r.status == 403,
+       "an unknown user is refused the same way");
+    resp_clear(&r);
+    http_req(port, "POST", "/login", "tl_login_csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+             "csrf=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&user=thuthu"
+             "&password=x", NULL, &r);
+    ok(r.status == 403 && !contains(r, "tl_session="), "a sign-in without its CSRF token is 403");
+    resp_clear(&r);
+    ok(login(port, "thuthu", STAFF_PASSWORD, session, &r) == 0 && r.status == 303 &&
+       has_header(&r, "Location", "/doc/mat-01"), "the right password signs in (303 to next)");
+    ok(strstr(cookie_line(&r, "tl_session", line, sizeof line), "HttpOnly") &&
+       strstr(line, "Secure") && strstr(line, "SameSite=Strict") && strlen(session) == 64,
+       "the session cookie is HttpOnly, Secure, SameSite=Strict");
+    resp_clear(&r);
+    snprintf(cookie, sizeof cookie, "tl_session=%s", session);
+
+    http_req(port, "GET", "/doc/mat-01", cookie, NULL, NULL, &r);
+    ok(r.status == 200 && contains(r, "action=\"/doc/mat-01/access\"") && csrf_of(&r, csrf) == 0 &&
+       contains(r, "thuthu") && has_header(&r, "Cache-Control", "private, no-store"),
+       "staff see the restrict button, their name, and nothing is cached");
+    resp_clear(&r);
+    http_req(port, "POST", "/doc/mat-01/access", cookie, "action=restrict", NULL, &r);
+    ok(r.status == 403, "restricting without the CSRF token is 403");
+    resp_clear(&r);
+    http_req(port, "POST", "/doc/mat-01/access", cookie,
+             "action=restrict&csrf=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+             NULL, &r);
+    ok(r.status == 403, "restricting with a forged CSRF token is 403");
+    resp_clear(&r);
+    snprintf(body, sizeof body, "action=restrict&csrf=%s", csrf);
+    http_req(port, "POST", "/doc/mat-01/access", NULL, body, NULL, &r);
+    ok(r.status == 403, "restricting without a session is 403");
+    resp_clear(&r);
+    http_req(port, "POST", "/doc/mat-01/access", cookie, body, NULL, &r);
+    ok(r.status == 303, "staff restrict mat-01 (303)");
+    resp_clear(&r);
+
+    /* a reader now learns nothing of it */
+    http_get(port, "/api/search?q=niem+phong", &r);
+    ok(json_total(&r) == 0 && !contains(r, "mat-01"), "search: no hit and a total of 0");
+    resp_clear(&r);
+    http_get(port, "/search?q=h%E1%BB%93+s%C6%A1", &r);
+    ok(r.status == 200 && !contains(r, "mat-01") && !contains(r, "niêm phong"),
+       "no snippet of it in a broader search");
+    resp_clear(&r);
+    http_get(port, "/api/search?q=", &r);
+    resp_clear(&r);
+    http_get(port, "/", &r);
+    ok(contains(r, "class=\"page-count\">28<"), "the home count drops to 28 pages");
+    resp_clear(&r);
+    http_get(port, "/doc/mat-01", &r);
+    ok(r.status == 404, "its page is 404, as a missing one");
+    resp_clear(&r);
+    http_get(port, "/doc/mat-01/page/1.jpg?w=120", &r);
+    ok(r.status == 404, "its thumbnail is 404");
+    resp_clear(&r);
+    http_get(port, "/doc/mat-01/file/originals/0001-0001.tif", &r);
+    ok(r.status == 404, "its original is 404");
+    resp_clear(&r);
+    http_get(port, "/doc/mat-01/file/dc.xml", &r);
+    ok(r.status == 404, "its dc.xml is 404");
+    resp_clear(&r);
+    http_get(port, "/iiif/mat-01/manifest", &r);
+    ok(r.status == 404, "its IIIF manifest is 404");
+    resp_clear(&r);
+    http_get(port, "/iiif/mat-01/1/full/max/0/default.jpg", &r);
+    ok(r.status == 404, "its IIIF image is 404");
+    resp_clear(&r);
+    ok(oai_error_is(port, "verb=GetRecord&identifier=oai:tulieu:mat-01&metadataPrefix=oai_dc",
+                    "idDoesNotExist"), "OAI-PMH: idDoesNotExist");
+    ok(oai_error_is(port, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=box:box-03",
+                    "noRecordsMatch"), "OAI-PMH: its box is empty");
+    ok(oai_count(port, "verb=ListSets", "<set>", NULL, 0) == 6,
+       "OAI-PMH: and its box is no longer a set");
+
+    http_req(port, "GET", "/api/search?q=niem+phong", cookie, NULL, NULL, &r);
+    ok(json_total(&r) == 1 && contains(r, "mat-01"), "staff still find it");
+    resp_clear(&r);
+    http_req(port, "GET", "/doc/mat-01", cookie, NULL, NULL, &r);
+    ok(r.status == 200 && contains(r, "badge restricted") && contains(r, "value=\"publish\""),
+       "staff see it marked restricted, with a publish button");
+    resp_clear(&r);
+    http_req(port, "GET", "/doc/mat-01",
+             "tl_session=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", NULL,
+             NULL, &r);
+    ok(r.status == 404, "a forged session is nobody");
+    resp_clear(&r);
+    http_req(port, "GET", "/doc/mat-01", "tl_session=../../etc/passwd", NULL, NULL, &r);
+    ok(r.status == 404, "a malformed session is nobody");
+    resp_clear(&r);
+
+    snprintf(body, sizeof body, "action=publish&csrf=%s", csrf);
+    http_req(port, "POST", "/doc/mat-01/access", cookie, body, NULL, &r);
+    ok(r.status == 303, "staff publish it again");
+    resp_clear(&r);
+    http_get(port, "/api/search?q=niem+phong", &r);
+    ok(json_total(&r) == 1, "and readers find it again");
+    resp_clear(&r);
+    http_get(port, "/doc/mat-01", &r);
+    ok(r.status == 200, "and open it");
+    resp_clear(&r);
+
+    snprintf(body, sizeof body, "csrf=%s", csrf);
+    http_req(port, "POST", "/logout", cookie, body, NULL, &r);
+    ok(r.status == 303 && strstr(cookie_line(&r, "tl_session", line, sizeof line), "Max-Age=0"),
+       "signing out clears the cookie");
+    resp_clear(&r);
+    http_req(port, "GET", "/", cookie, NULL, NULL, &r);
+    ok(r.status == 200 && !contains(r, "thuthu") && contains(r, "href=\"/login\""),
+       "and the old session no longer opens");
+    resp_clear(&r);
+    http_req(port, "POST", "/", NULL, "x=1", NULL, &r);
+    ok(r.status == 405, "POST elsewhere is 405");
+    resp_clear(&r);
+}
+
 typedef struct {
     int port;
     int good;
@@ -693,6 +1531,113 @@ test_ipv6(const char *lib)
     tl_viewer_free(v);
 }
 
+/* ---- --grow: a big library for bench/web ---------------------------------------- */
+
+static const char *const vocab[] = {
+    "báo", "cáo", "tình", "hình", "kinh", "tế", "xã", "hội", "tháng", "năm", "quý",
+    "tổng", "cục", "thống", "kê", "dân", "số", "trung", "bình", "lao", "động", "việc",
+    "làm", "sản", "xuất", "công", "nghiệp", "nông", "lâm", "thủy", "đầu", "tư", "vốn",
+    "ngân", "sách", "nhà", "nước", "tỉnh", "thành", "phố", "huyện", "xã", "phường",
+    "giá", "tiêu", "dùng", "xuất", "khẩu", "nhập", "hàng", "hóa", "dịch", "vụ", "vận",
+    "tải", "du", "lịch", "giáo", "dục", "y", "tế", "văn", "hóa", "thể", "thao", "điều",
+    "tra", "doanh", "nghiệp", "hộ", "gia", "đình", "thu", "nhập", "chi", "tiêu", "nghèo",
+    "đói", "môi", "trường", "đất", "đai", "diện", "tích", "lúa", "gạo", "cà", "phê",
+    "cao", "su", "điện", "than", "dầu", "khí", "xi", "măng", "thép", "ô", "tô", "xe",
+    "máy", "quyết", "định", "chỉ", "thị", "công", "văn", "kế", "hoạch", "thực", "hiện",
+    "tăng", "giảm", "so", "với", "cùng", "kỳ", "ước", "tính", "phần", "trăm", "nghìn",
+    "triệu", "tỷ", "đồng", "người", "lượt", "tấn", "hecta", "Hà", "Nội", "Huế", "Đà",
+    "Nẵng", "Cần", "Thơ", "Hải", "Phòng", "Nghệ", "An", "Thanh", "Hóa", "Quảng", "Ninh"};
+
+/* Files @n_pages pages (10 a document) of made-up statistical prose into a
+ * new library at @dir and indexes them, printing progress to stderr. */
+static int
+grow(const char *dir, long n_pages)
+{
+    static const char *const classes[] = {"bao-cao", "quyet-dinh", "cong-van", "chi-thi",
+                                          "bieu-so-lieu", "bai-viet", "khac"};
+    const size_t n_vocab = sizeof vocab / sizeof vocab[0];
+    unsigned long rng = 12345;
+    char err[512] = "", src[512], *ipath;
+    tl_archive_t *a = NULL;
+    tl_index_t *idx = NULL;
+    tl_page_t *tiny;
+    long d, n_docs = (n_pages + 9) / 10;
+    int k, w;
+
+    snprintf(src, sizeof src, "%s-src", dir);
+    if (tl_mkdir_p(src, 0755) != TL_OK || tl_archive_create(dir, err, sizeof err) != TL_OK ||
+        tl_archive_open(dir, &a, err, sizeof err) != TL_OK || !(ipath = tl_path_join(dir, "index")) ||
+        tl_index_open(ipath, 1, &idx, err, sizeof err) != TL_OK) {
+        fprintf(stderr, "test-viewer --grow: %s\n", err);
+        return 1;
+    }
+    free(ipath);
+    /* one small drawn original, shared by every page */
+    if (!(tiny = make_page(dir, "tiny.tif", 1, "tulieu\nbench"))) {
+        fprintf(stderr, "test-viewer --grow: cannot draw the original\n");
+        return 1;
+    }
+    for (d = 0; d < n_docs; d++) {
+        tl_doc_t *doc = tl_doc_new();
+        char id[32], title[160], box[32];
+        const char *cls = classes[d % 7];
+
+        snprintf(id, sizeof id, "grow-%06ld", d);
+        snprintf(box, sizeof box, "hop-%03ld", d / 50);
+        doc->id = strdup(id);
+        doc->cls = strdup(cls);
+        doc->box = strdup(box);
+        snprintf(title, sizeof title, "%s về %s %s năm %ld", tl_class_name(cls),
+                 vocab[(d * 7) % n_vocab], vocab[(d * 13 + 5) % n_vocab], 1990 + d % 34);
+        tl_dc_set(&doc->dc.title, title);
+        tl_dc_set(&doc->dc.type, tl_class_name(cls));
+        tl_dc_set(&doc->dc.language, "vi");
+        for (k = 0; k < 10 && d * 10 + k < n_pages; k++) {
+            tl_page_t *p = tl_page_new();
+            tl_buf_t t;
+            char s[64];
+
+            tl_buf_init(&t);
+            for (w = 0; w < 250; w++) { /* a page of about 250 words */
+                rng = rng * 6364136223846793005UL + 1442695040888963407UL;
+                tl_buf_adds(&t, vocab[(rng >> 33) % n_vocab]);
+                tl_buf_adds(&t, w % 17 == 16 ? ".\n" : " ");
+            }
+            snprintf(s, sizeof s, "%s/%06ld.tif", box, d);
+            p->source = strdup(s);
+            p->source_page = k + 1;
+            p->abs_path = strdup(tiny->abs_path);
+            memcpy(p->sha256, tiny->sha256, sizeof p->sha256);
+            p->format = strdup("image/tiff");
+            p->text = tl_buf_steal(&t);
+            p->width = PAGE_W;
+            p->height = PAGE_H;
+            p->mean_conf = 90.0f;
+            tl_doc_add_page(doc, p);
+        }
+        if (tl_archive_file_doc(a, doc) != TL_OK || tl_index_add_doc(idx, doc) != TL_OK) {
+            fprintf(stderr, "test-viewer --grow: %s: %s %s\n", id, tl_archive_errmsg(a),
+                    tl_index_errmsg(idx));
+            tl_doc_free(doc);
+            return 1;
+        }
+        tl_doc_free(doc);
+        if ((d + 1) % 500 == 0) {
+            tl_index_commit(idx);
+            fprintf(stderr, "\rgrow: %ld / %ld documents", d + 1, n_docs);
+        }
+    }
+    if (tl_index_commit(idx) != TL_OK) {
+        fprintf(stderr, "test-viewer --grow: %s\n", tl_index_errmsg(idx));
+        return 1;
+    }
+    fprintf(stderr, "\rgrow: %ld documents, %ld pages\n", n_docs, n_pages);
+    tl_page_free(tiny);
+    tl_index_free(idx);
+    tl_archive_free(a);
+    return 0;
+}
+
 /* ---- --serve: for tests/browser.sh ------------------------------------------------ */
 
 static int
@@ -737,8 +1682,10 @@ main(int argc, char **argv)
 
     if (argc == 3 && !strcmp(argv[1], "--serve"))
         return serve(argv[2]);
+    if (argc == 4 && !strcmp(argv[1], "--grow"))
+        return grow(argv[2], atol(argv[3]));
     if (argc != 1) {
-        fprintf(stderr, "usage: test-viewer [--serve DIR]\n");
+        fprintf(stderr, "usage: test-viewer [--serve DIR | --grow DIR PAGES]\n");
         return 2;
     }
 
@@ -750,6 +1697,7 @@ main(int argc, char **argv)
         printf("Bail out! cannot build the test library: %s\n", err);
         return 1;
     }
+    setenv("TULIEU_OAI_BATCH", "10", 1); /* split the lists, to test the tokens */
     test_misuse("lib");
     test_empty_library();
 
@@ -764,6 +1712,12 @@ main(int argc, char **argv)
     test_search(port);
     test_api(port);
     test_hostile(port);
+    test_doc(port);
+    test_images(port);
+    test_downloads(port);
+    test_oai(port);
+    test_iiif(port);
+    test_access(port);
     test_concurrency(port);
     test_second_start("lib", port);
     test_ipv6("lib");

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #define SITE_NAME "Thư viện điện tử tulieu"
+#define SITE_NAME_EN "tulieu digital library"
 
 /* ---- small helpers ---------------------------------------------------------- */
 
@@ -36,16 +37,16 @@ _tl_viewer_url_encode(tl_buf_t *b, const char *s)
     }
 }
 
-/* Vietnamese writes thousands with dots: 12.345. */
-static void
-add_count(tl_buf_t *b, size_t n)
+/* Vietnamese writes thousands with dots: 12.345; English with commas. */
+void
+_tl_viewer_add_count(tl_buf_t *b, size_t n, int en)
 {
     char digits[32];
     int len = snprintf(digits, sizeof digits, "%zu", n), i;
 
     for (i = 0; i < len; i++) {
         if (i > 0 && (len - i) % 3 == 0)
-            tl_buf_add(b, ".", 1);
+            tl_buf_add(b, en ? "," : ".", 1);
         tl_buf_add(b, digits + i, 1);
     }
 }
@@ -91,107 +92,169 @@ count_pages(size_t total)
 /* ---- the page shell ------------------------------------------------------------- */
 
 static void
-add_search_form(tl_buf_t *b, const char *query, int large)
+add_search_form(tl_buf_t *b, const _tl_viewer_req_t *r, const char *query, int large)
 {
     tl_buf_addf(b, "<form class=\"search%s\" action=\"/search\" method=\"get\" role=\"search\">"
                    "<input type=\"search\" name=\"q\" value=\"",
                 large ? " search-lg" : "");
     tl_buf_add_escaped(b, query ? query : "");
-    tl_buf_addf(b, "\" maxlength=\"%d\" placeholder=\"Nhập từ khóa, ví dụ: thống kê dân số\""
-                   " aria-label=\"Từ khóa tìm kiếm\"%s>"
-                   "<button type=\"submit\">Tìm kiếm</button></form>\n",
-                TL_VIEWER_MAX_QUERY, large ? " autofocus" : "");
+    tl_buf_addf(b, "\" maxlength=\"%d\" placeholder=\"%s\" aria-label=\"%s\"%s>"
+                   "<button type=\"submit\">%s</button></form>\n",
+                TL_VIEWER_MAX_QUERY,
+                TR(r, "Nhập từ khóa, ví dụ: thống kê dân số",
+                   "Type words, e.g. thống kê dân số"),
+                TR(r, "Từ khóa tìm kiếm", "Search words"), large ? " autofocus" : "",
+                TR(r, "Tìm kiếm", "Search"));
 }
 
-/* Opens the document up to <main>; @title is plain text.  The header carries
- * the search form except on the home page, which has its own large one. */
+/* The link that switches language: the same path, lang flipped. */
 static void
-add_head(tl_buf_t *b, const char *title, int with_form, const char *query)
+add_lang_switch(tl_buf_t *b, const _tl_viewer_req_t *r)
 {
-    tl_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n"
+    tl_buf_adds(b, "<a class=\"lang\" href=\"");
+    tl_buf_add_escaped(b, r->url ? r->url : "/");
+    tl_buf_adds(b, r->en ? "?lang=vi\" hreflang=\"vi\" lang=\"vi\">Tiếng Việt</a>"
+                         : "?lang=en\" hreflang=\"en\" lang=\"en\">English</a>");
+}
+
+void
+_tl_viewer_html_open(tl_buf_t *b, const _tl_viewer_req_t *r, const char *title, int with_form,
+                     const char *query)
+{
+    const char *site = TR(r, SITE_NAME, SITE_NAME_EN);
+
+    tl_buf_addf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
                    "<meta charset=\"utf-8\">\n"
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                   "<title>");
+                   "<title>", r->en ? "en" : "vi");
     if (title) {
         tl_buf_add_escaped(b, title);
         tl_buf_adds(b, " — ");
     }
-    tl_buf_adds(b, SITE_NAME "</title>\n"
+    tl_buf_addf(b, "%s</title>\n"
                    "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
                    "</head>\n<body>\n"
                    "<header class=\"bar\"><div class=\"inner\">\n"
                    "<a class=\"brand\" href=\"/\"><span class=\"logo\" aria-hidden=\"true\">tl</span>"
-                   "<span class=\"brand-text\">" SITE_NAME
-                   "<small>Kho tư liệu lưu trữ đã số hóa</small></span></a>\n");
+                   "<span class=\"brand-text\">%s<small>%s</small></span></a>\n",
+                site, site, TR(r, "Kho tư liệu lưu trữ đã số hóa", "Digitised archival records"));
     if (with_form)
-        add_search_form(b, query, 0);
-    tl_buf_adds(b, "</div></header>\n<main>\n");
+        add_search_form(b, r, query, 0);
+    tl_buf_adds(b, "<nav class=\"tools\">");
+    add_lang_switch(b, r);
+    if (r->staff) {
+        tl_buf_adds(b, "<span class=\"user\">");
+        tl_buf_add_escaped(b, r->user);
+        tl_buf_adds(b, "</span><form class=\"inline\" action=\"/logout\" method=\"post\">"
+                       "<input type=\"hidden\" name=\"csrf\" value=\"");
+        tl_buf_add_escaped(b, r->csrf);
+        tl_buf_addf(b, "\"><button type=\"submit\" class=\"link\">%s</button></form>",
+                    TR(r, "Đăng xuất", "Sign out"));
+    } else {
+        tl_buf_addf(b, "<a class=\"signin\" href=\"/login\">%s</a>",
+                    TR(r, "Đăng nhập", "Sign in"));
+    }
+    tl_buf_adds(b, "</nav>\n</div></header>\n<main>\n");
 }
 
-static void
-add_foot(tl_buf_t *b)
+void
+_tl_viewer_html_close(tl_buf_t *b, const _tl_viewer_req_t *r)
 {
-    tl_buf_adds(b, "</main>\n<footer><div class=\"inner\">"
-                   "tulieu — số hóa và tra cứu tư liệu lưu trữ"
-                   "</div></footer>\n</body>\n</html>\n");
+    tl_buf_addf(b, "</main>\n<footer><div class=\"inner\">%s · "
+                   "<a href=\"/oai?verb=Identify\">OAI-PMH</a></div></footer>\n"
+                   "</body>\n</html>\n",
+                TR(r, "tulieu — số hóa và tra cứu tư liệu lưu trữ",
+                   "tulieu — digitising and searching archival records"));
 }
+
+#define add_head(b, title, form, q) _tl_viewer_html_open(b, R, title, form, q)
+#define add_foot(b) _tl_viewer_html_close(b, R)
 
 /* ---- pages ---------------------------------------------------------------------- */
 
 char *
-_tl_viewer_html_home(size_t n_pages)
+_tl_viewer_html_home(const _tl_viewer_req_t *R, size_t n_pages)
 {
     tl_buf_t b;
 
     tl_buf_init(&b);
     add_head(&b, NULL, 0, NULL);
-    tl_buf_adds(&b, "<section class=\"hero\">\n"
-                    "<h1>Tra cứu tư liệu lưu trữ</h1>\n"
-                    "<p class=\"lead\">Niên giám thống kê, báo cáo kinh tế - xã hội, quyết định, "
-                    "chỉ thị, công văn và biểu số liệu đã được số hóa và nhận dạng chữ.</p>\n");
-    add_search_form(&b, NULL, 1);
-    if (n_pages > 0) {
-        tl_buf_adds(&b, "<p class=\"stats\">Thư viện hiện có <strong class=\"page-count\">");
-        add_count(&b, n_pages);
-        tl_buf_adds(&b, "</strong> trang tư liệu.</p>\n");
-    } else {
-        tl_buf_adds(&b, "<p class=\"stats\">Thư viện chưa có tư liệu nào "
-                        "(<strong class=\"page-count\">0</strong> trang).</p>\n");
-    }
-    tl_buf_adds(&b, "</section>\n"
-                    "<section class=\"tips\">\n<h2>Mẹo tìm kiếm</h2>\n<ul>\n"
-                    "<li>Gõ có dấu hoặc không dấu: <kbd>thong ke</kbd> cũng tìm thấy "
-                    "“thống kê”.</li>\n"
-                    "<li>Đặt cụm từ trong dấu ngoặc kép: <kbd>\"dân số\"</kbd>.</li>\n"
-                    "<li>Kết hợp từ khóa bằng <kbd>AND</kbd>, <kbd>OR</kbd>, <kbd>NOT</kbd>.</li>\n"
-                    "</ul>\n</section>\n");
+    tl_buf_addf(&b, "<section class=\"hero\">\n<h1>%s</h1>\n<p class=\"lead\">%s</p>\n",
+                TR(R, "Tra cứu tư liệu lưu trữ", "Search the archives"),
+                TR(R, "Niên giám thống kê, báo cáo kinh tế - xã hội, quyết định, "
+                      "chỉ thị, công văn và biểu số liệu đã được số hóa và nhận dạng chữ.",
+                   "Statistical yearbooks, socio-economic reports, decisions, directives, "
+                   "official letters and statistical tables, scanned and read."));
+    add_search_form(&b, R, NULL, 1);
+    tl_buf_addf(&b, "<p class=\"stats\">%s <strong class=\"page-count\">",
+                TR(R, "Thư viện hiện có", "The library holds"));
+    _tl_viewer_add_count(&b, n_pages, R->en);
+    tl_buf_addf(&b, "</strong> %s</p>\n", TR(R, "trang tư liệu.", "pages."));
+    if (R->en)
+        tl_buf_adds(&b, "</section>\n"
+                        "<section class=\"tips\">\n<h2>Search tips</h2>\n<ul>\n"
+                        "<li>With or without diacritics: <kbd>thong ke</kbd> also finds "
+                        "“thống kê”.</li>\n"
+                        "<li>Quote phrases: <kbd>\"dân số\"</kbd>.</li>\n"
+                        "<li>Combine words with <kbd>AND</kbd>, <kbd>OR</kbd>, <kbd>NOT</kbd>.</li>\n"
+                        "</ul>\n</section>\n");
+    else
+        tl_buf_adds(&b, "</section>\n"
+                        "<section class=\"tips\">\n<h2>Mẹo tìm kiếm</h2>\n<ul>\n"
+                        "<li>Gõ có dấu hoặc không dấu: <kbd>thong ke</kbd> cũng tìm thấy "
+                        "“thống kê”.</li>\n"
+                        "<li>Đặt cụm từ trong dấu ngoặc kép: <kbd>\"dân số\"</kbd>.</li>\n"
+                        "<li>Kết hợp từ khóa bằng <kbd>AND</kbd>, <kbd>OR</kbd>, <kbd>NOT</kbd>.</li>\n"
+                        "</ul>\n</section>\n");
     add_foot(&b);
     return tl_buf_steal(&b);
 }
 
 static void
-add_hit(tl_buf_t *b, const tl_hit_t *h)
+add_hit(tl_buf_t *b, const _tl_viewer_req_t *R, const tl_hit_t *h, const char *q)
 {
-    tl_buf_adds(b, "<li class=\"hit\">\n<h2 class=\"hit-title\">");
+    tl_buf_t link;
+    char *href;
+
+    /* the document page, at the hit's page, with the words to highlight */
+    tl_buf_init(&link);
+    tl_buf_adds(&link, "/doc/");
+    _tl_viewer_url_encode(&link, h->doc_id);
+    tl_buf_addf(&link, "?page=%d&q=", h->page);
+    _tl_viewer_url_encode(&link, q);
+    tl_buf_addf(&link, "#p%d", h->page);
+    href = tl_buf_steal(&link);
+
+    tl_buf_adds(b, "<li class=\"hit\">\n<a class=\"thumb\" tabindex=\"-1\" href=\"");
+    tl_buf_add_escaped(b, href);
+    tl_buf_adds(b, "\"><img loading=\"lazy\" alt=\"\" src=\"/doc/");
+    _tl_viewer_url_encode(b, h->doc_id);
+    tl_buf_addf(b, "/page/%d.jpg?w=120\"></a>\n<div class=\"hit-body\">"
+                   "<h2 class=\"hit-title\"><a href=\"", h->page);
+    tl_buf_add_escaped(b, href);
+    tl_buf_adds(b, "\">");
+    free(href);
     if (h->title && *h->title) {
         tl_buf_add_escaped(b, h->title);
     } else {
-        tl_buf_adds(b, "Tài liệu ");
+        tl_buf_adds(b, TR(R, "Tài liệu ", "Document "));
         tl_buf_add_escaped(b, h->doc_id);
     }
-    tl_buf_adds(b, "</h2>\n<p class=\"meta\"><span class=\"badge\">");
+    tl_buf_adds(b, "</a></h2>\n<p class=\"meta\"><span class=\"badge\">");
     tl_buf_add_escaped(b, tl_class_name(h->cls));
-    tl_buf_adds(b, "</span><span class=\"field\">Mã tài liệu: <code class=\"doc-id\">");
+    tl_buf_addf(b, "</span><span class=\"field\">%s: <code class=\"doc-id\">",
+                TR(R, "Mã tài liệu", "Document id"));
     tl_buf_add_escaped(b, h->doc_id);
-    tl_buf_addf(b, "</code></span><span class=\"field\">Trang %d</span>", h->page);
+    tl_buf_addf(b, "</code></span><span class=\"field\">%s %d</span>", TR(R, "Trang", "Page"),
+                h->page);
     if (h->source && *h->source) {
-        tl_buf_adds(b, "<span class=\"field\">Nguồn: <code>");
+        tl_buf_addf(b, "<span class=\"field\">%s: <code>", TR(R, "Nguồn", "Source"));
         tl_buf_add_escaped(b, h->source);
-        tl_buf_addf(b, "</code>, tr. %d</span>", h->source_page);
+        tl_buf_addf(b, "</code>, %s %d</span>", TR(R, "tr.", "p."), h->source_page);
     }
     tl_buf_adds(b, "</p>\n<p class=\"snippet\">");
     add_snippet_html(b, h->snippet_html);
-    tl_buf_adds(b, "</p>\n</li>\n");
+    tl_buf_adds(b, "</p>\n</div></li>\n");
 }
 
 static void
@@ -207,7 +270,8 @@ add_page_link(tl_buf_t *b, const char *query, size_t page, const char *label,
 
 /* « Trước 1 … 4 5 [6] 7 8 … 40 Sau » */
 static void
-add_pager(tl_buf_t *b, const char *query, size_t page, size_t n_pages)
+add_pager(tl_buf_t *b, const _tl_viewer_req_t *R, const char *query, size_t page,
+          size_t n_pages)
 {
     size_t p, lo, hi;
     char num[32];
@@ -216,9 +280,9 @@ add_pager(tl_buf_t *b, const char *query, size_t page, size_t n_pages)
         return;
     lo = page > 2 ? page - 2 : 1;
     hi = page + 2 < n_pages ? page + 2 : n_pages;
-    tl_buf_adds(b, "<nav class=\"pager\" aria-label=\"Phân trang\">");
+    tl_buf_addf(b, "<nav class=\"pager\" aria-label=\"%s\">", TR(R, "Phân trang", "Pages"));
     if (page > 1)
-        add_page_link(b, query, page - 1, "« Trước", "prev");
+        add_page_link(b, query, page - 1, TR(R, "« Trước", "« Previous"), "prev");
     if (lo > 1) {
         add_page_link(b, query, 1, "1", "num");
         if (lo > 2)
@@ -239,70 +303,79 @@ add_pager(tl_buf_t *b, const char *query, size_t page, size_t n_pages)
         add_page_link(b, query, n_pages, num, "num");
     }
     if (page < n_pages)
-        add_page_link(b, query, page + 1, "Sau »", "next");
+        add_page_link(b, query, page + 1, TR(R, "Sau »", "Next »"), "next");
     tl_buf_adds(b, "</nav>\n");
 }
 
 char *
 _tl_viewer_html_search(const _tl_viewer_search_t *s)
 {
+    const _tl_viewer_req_t *R = s->req;
     const tl_results_t *res = s->res;
     const char *q = s->query ? s->query : "";
     tl_buf_t b;
     size_t i;
 
     tl_buf_init(&b);
-    add_head(&b, *q ? q : "Tìm kiếm", 1, q);
+    add_head(&b, *q ? q : TR(R, "Tìm kiếm", "Search"), 1, q);
     if (s->problem) {
-        tl_buf_adds(&b, "<div class=\"notice error\"><p><strong>Không thực hiện được "
-                        "tìm kiếm.</strong></p><p>");
+        tl_buf_addf(&b, "<div class=\"notice error\"><p><strong>%s</strong></p><p>",
+                    TR(R, "Không thực hiện được tìm kiếm.", "The search could not be run."));
         tl_buf_add_escaped(&b, s->problem);
         tl_buf_adds(&b, "</p></div>\n");
     } else if (!*q || !res) {
-        tl_buf_adds(&b, "<div class=\"notice\"><p>Nhập từ khóa để tìm trong thư viện.</p></div>\n");
+        tl_buf_addf(&b, "<div class=\"notice\"><p>%s</p></div>\n",
+                    TR(R, "Nhập từ khóa để tìm trong thư viện.",
+                       "Type some words to search the library."));
     } else if (res->n_hits == 0) {
-        tl_buf_adds(&b, "<div class=\"notice empty\"><p><strong>Không tìm thấy</strong> "
-                        "tài liệu nào khớp với “<span class=\"q\">");
+        tl_buf_addf(&b, "<div class=\"notice empty\"><p><strong>%s</strong> %s “<span class=\"q\">",
+                    TR(R, "Không tìm thấy", "Nothing found"),
+                    TR(R, "tài liệu nào khớp với", "for"));
         tl_buf_add_escaped(&b, q);
         tl_buf_adds(&b, "</span>”");
         if (s->page > 1 && res->total > 0)
-            tl_buf_adds(&b, " ở trang này");
-        tl_buf_adds(&b, ".</p><p>Hãy thử từ khóa khác, ít từ hơn, hoặc gõ không dấu.</p>");
+            tl_buf_adds(&b, TR(R, " ở trang này", " on this page"));
+        tl_buf_addf(&b, ".</p><p>%s</p>",
+                    TR(R, "Hãy thử từ khóa khác, ít từ hơn, hoặc gõ không dấu.",
+                       "Try other words, fewer words, or no diacritics."));
         if (s->page > 1 && res->total > 0)
-            add_page_link(&b, q, 1, "Về trang kết quả đầu tiên", "back");
+            add_page_link(&b, q, 1, TR(R, "Về trang kết quả đầu tiên", "Back to the first page"),
+                          "back");
         tl_buf_adds(&b, "</div>\n");
     } else {
         size_t n_pages = count_pages(res->total);
 
-        tl_buf_adds(&b, "<p class=\"summary\"><span>Tìm thấy khoảng <strong class=\"total\">");
-        add_count(&b, res->total);
-        tl_buf_adds(&b, "</strong> kết quả cho “<span class=\"q\">");
+        tl_buf_addf(&b, "<p class=\"summary\"><span>%s <strong class=\"total\">",
+                    TR(R, "Tìm thấy khoảng", "About"));
+        _tl_viewer_add_count(&b, res->total, R->en);
+        tl_buf_addf(&b, "</strong> %s “<span class=\"q\">", TR(R, "kết quả cho", "results for"));
         tl_buf_add_escaped(&b, q);
         tl_buf_adds(&b, "</span>”");
         if (n_pages > 1)
-            tl_buf_addf(&b, " · trang %zu / %zu", s->page, n_pages);
+            tl_buf_addf(&b, " · %s %zu / %zu", TR(R, "trang", "page"), s->page, n_pages);
         tl_buf_adds(&b, "</span><a class=\"json\" href=\"/api/search?q=");
         _tl_viewer_url_encode(&b, q);
         if (s->page > 1)
             tl_buf_addf(&b, "&amp;page=%zu", s->page);
-        tl_buf_addf(&b, "\">Dạng JSON</a></p>\n<ol class=\"hits\" start=\"%zu\">\n",
-                    (s->page - 1) * TL_VIEWER_PER_PAGE + 1);
+        tl_buf_addf(&b, "\">%s</a></p>\n<ol class=\"hits\" start=\"%zu\">\n",
+                    TR(R, "Dạng JSON", "As JSON"), (s->page - 1) * TL_VIEWER_PER_PAGE + 1);
         for (i = 0; i < res->n_hits; i++)
-            add_hit(&b, &res->hits[i]);
+            add_hit(&b, R, &res->hits[i], q);
         tl_buf_adds(&b, "</ol>\n");
-        add_pager(&b, q, s->page, n_pages);
+        add_pager(&b, R, q, s->page, n_pages);
     }
     add_foot(&b);
     return tl_buf_steal(&b);
 }
 
 char *
-_tl_viewer_html_error(unsigned code, const char *title, const char *detail)
+_tl_viewer_html_error(const _tl_viewer_req_t *R, unsigned code, const char *title,
+                      const char *detail)
 {
     tl_buf_t b;
     char head[64];
 
-    snprintf(head, sizeof head, "Lỗi %u", code);
+    snprintf(head, sizeof head, "%s %u", TR(R, "Lỗi", "Error"), code);
     tl_buf_init(&b);
     add_head(&b, head, 1, NULL);
     tl_buf_addf(&b, "<div class=\"notice error\"><h1>%u — ", code);
@@ -313,7 +386,38 @@ _tl_viewer_html_error(unsigned code, const char *title, const char *detail)
         tl_buf_add_escaped(&b, detail);
         tl_buf_adds(&b, "</p>");
     }
-    tl_buf_adds(&b, "<p><a href=\"/\">Về trang chủ</a></p></div>\n");
+    tl_buf_addf(&b, "<p><a href=\"/\">%s</a></p></div>\n", TR(R, "Về trang chủ", "Home"));
+    add_foot(&b);
+    return tl_buf_steal(&b);
+}
+
+char *
+_tl_viewer_html_login(const _tl_viewer_req_t *R, const char *csrf, const char *next,
+                      const char *problem)
+{
+    tl_buf_t b;
+
+    tl_buf_init(&b);
+    add_head(&b, TR(R, "Đăng nhập", "Sign in"), 1, NULL);
+    tl_buf_addf(&b, "<section class=\"card login\">\n<h1>%s</h1>\n",
+                TR(R, "Đăng nhập cho cán bộ", "Staff sign-in"));
+    if (problem) {
+        tl_buf_adds(&b, "<div class=\"notice error\"><p>");
+        tl_buf_add_escaped(&b, problem);
+        tl_buf_adds(&b, "</p></div>\n");
+    }
+    tl_buf_adds(&b, "<form class=\"login\" action=\"/login\" method=\"post\">\n"
+                    "<input type=\"hidden\" name=\"csrf\" value=\"");
+    tl_buf_add_escaped(&b, csrf);
+    tl_buf_adds(&b, "\">\n<input type=\"hidden\" name=\"next\" value=\"");
+    tl_buf_add_escaped(&b, next);
+    tl_buf_addf(&b, "\">\n<label>%s <input name=\"user\" autocomplete=\"username\" required "
+                    "maxlength=\"63\"></label>\n"
+                    "<label>%s <input name=\"password\" type=\"password\" "
+                    "autocomplete=\"current-password\" required maxlength=\"200\"></label>\n"
+                    "<button type=\"submit\">%s</button>\n</form>\n</section>\n",
+                TR(R, "Tên đăng nhập", "User name"), TR(R, "Mật khẩu", "Password"),
+                TR(R, "Đăng nhập", "Sign in"));
     add_foot(&b);
     return tl_buf_steal(&b);
 }

@@ -13,19 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define POOL_THREADS     4    /* libmicrohttpd workers */
 #define CONN_LIMIT       256  /* open connections at once */
 #define CONN_TIMEOUT     30   /* seconds a quiet connection is kept */
-
-struct tl_viewer {
-    struct MHD_Daemon *daemon;
-    char *lib_path;
-    char *index_path;   /* LIB/index */
-    int   port;
-};
+#define MAX_FORM         8192 /* bytes of a POSTed form */
 
 typedef union {
     struct sockaddr     sa;
@@ -141,16 +136,46 @@ quiet_log(void *cls, const char *fmt, va_list ap)
 static const char CSP[] = "default-src 'none'; style-src 'self'; img-src 'self'; "
                           "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-/* Queues @body (malloc'ed; taken over and freed) with status @code. */
-static enum MHD_Result
-send_body(struct MHD_Connection *c, unsigned code, char *body, const char *ctype)
+/* The headers every answer carries.  Answers for a signed-in user may
+ * hold restricted documents: no cache may keep them. */
+static void
+add_common_headers(struct MHD_Response *r, const _tl_viewer_req_t *req, const char *ctype)
+{
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            req && req->staff ? "private, no-store" : "no-cache");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Content-Security-Policy", CSP);
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    if (req && req->set_lang)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE,
+                                req->en ? "tl_lang=en; Path=/; Max-Age=31536000; SameSite=Lax"
+                                        : "tl_lang=vi; Path=/; Max-Age=31536000; SameSite=Lax");
+    if (req && req->set_cookie[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, req->set_cookie);
+    if (req && req->location[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, req->location);
+    if (req && req->cors)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+    if (req && req->disposition[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, req->disposition);
+}
+
+/* Queues @body (malloc'ed, @len bytes or up to its NUL when (size_t)-1;
+ * taken over and freed) with status @code.  NULL @body answers 500. */
+enum MHD_Result
+_tl_viewer_send(const _tl_viewer_req_t *req, unsigned code, char *body, size_t len,
+                const char *ctype)
 {
     static const char oom[] = "500 out of memory\n";
+    struct MHD_Connection *c = req->c;
     struct MHD_Response *r;
     enum MHD_Result ret;
 
     if (body) {
-        r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
+        if (len == (size_t)-1)
+            len = strlen(body);
+        r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
         if (!r)
             free(body);
     } else {
@@ -161,28 +186,147 @@ send_body(struct MHD_Connection *c, unsigned code, char *body, const char *ctype
     }
     if (!r)
         return MHD_NO;
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Content-Security-Policy", CSP);
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    add_common_headers(r, req, ctype);
     if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, req->allow ? req->allow : "GET, HEAD");
     ret = MHD_queue_response(c, code, r);
     MHD_destroy_response(r);
     return ret;
 }
 
 static enum MHD_Result
-send_html(struct MHD_Connection *c, unsigned code, char *html)
+send_html(const _tl_viewer_req_t *req, unsigned code, char *html)
 {
-    return send_body(c, code, html, "text/html; charset=utf-8");
+    return _tl_viewer_send(req, code, html, (size_t)-1, "text/html; charset=utf-8");
+}
+
+enum MHD_Result
+_tl_viewer_send_error(const _tl_viewer_req_t *req, unsigned code, const char *title_vi,
+                      const char *title_en)
+{
+    return send_html(req, code, _tl_viewer_html_error(req, code, req->en ? title_en : title_vi,
+                                                      NULL));
 }
 
 static enum MHD_Result
-send_error(struct MHD_Connection *c, unsigned code, const char *title, const char *detail)
+send_error(const _tl_viewer_req_t *req, unsigned code, const char *title, const char *detail)
 {
-    return send_html(c, code, _tl_viewer_html_error(code, title, detail));
+    return send_html(req, code, _tl_viewer_html_error(req, code, title, detail));
+}
+
+/* "bytes=A-B", "bytes=A-" or "bytes=-N" against @size; 0 when it is one
+ * satisfiable range (filled in), -1 when unsatisfiable, 1 when absent or
+ * of a form not served (then the whole file goes). */
+static int
+parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *to)
+{
+    unsigned long long a = 0, b = 0;
+    char *end;
+
+    if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
+        return 1;
+    h += 6;
+    if (*h == '-') {
+        b = strtoull(h + 1, &end, 10);
+        if (end == h + 1 || *end || b == 0)
+            return -1;
+        *from = b >= size ? 0 : size - b;
+        *to = size - 1;
+        return size ? 0 : -1;
+    }
+    if (*h < '0' || *h > '9')
+        return 1;
+    a = strtoull(h, &end, 10);
+    if (*end != '-')
+        return 1;
+    h = end + 1;
+    if (!*h) {
+        b = size ? size - 1 : 0;
+    } else {
+        b = strtoull(h, &end, 10);
+        if (*end)
+            return 1;
+        if (b >= size)
+            b = size - 1;
+    }
+    if (a >= size || a > b)
+        return -1;
+    *from = a;
+    *to = b;
+    return 0;
+}
+
+/* Sends the file @path (already checked to be what may be served) with
+ * @ctype, as an attachment named @filename when not NULL, honouring one
+ * byte range.  A missing file is a 404. */
+enum MHD_Result
+_tl_viewer_send_file(const _tl_viewer_req_t *req, const char *path, const char *ctype,
+                     const char *filename)
+{
+    _tl_viewer_req_t r2 = *req;
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    struct stat st;
+    uint64_t from = 0, to = 0;
+    unsigned code = MHD_HTTP_OK;
+    char range[96];
+    int fd, rr;
+
+    fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0)
+            close(fd);
+        return _tl_viewer_send_error(req, MHD_HTTP_NOT_FOUND, "Không có tệp này",
+                                     "No such file");
+    }
+    if (filename) {
+        tl_buf_t b;
+        char *d;
+        tl_buf_init(&b);
+        /* ASCII fallback plus the UTF-8 name (RFC 6266) */
+        tl_buf_adds(&b, "attachment; filename=\"");
+        for (d = (char *)filename; *d; d++)
+            tl_buf_add(&b, (*d >= 0x20 && *d < 0x7f && *d != '"' && *d != '\\') ? d : "_", 1);
+        tl_buf_adds(&b, "\"; filename*=UTF-8''");
+        _tl_viewer_url_encode(&b, filename);
+        d = tl_buf_steal(&b);
+        snprintf(r2.disposition, sizeof r2.disposition, "%s", d ? d : "attachment");
+        free(d);
+    }
+    rr = parse_range(MHD_lookup_connection_value(req->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE),
+                     (uint64_t)st.st_size, &from, &to);
+    if (rr < 0) {
+        close(fd);
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        if (!resp)
+            return MHD_NO;
+        add_common_headers(resp, &r2, ctype);
+        snprintf(range, sizeof range, "bytes */%llu", (unsigned long long)st.st_size);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, range);
+        ret = MHD_queue_response(req->c, MHD_HTTP_RANGE_NOT_SATISFIABLE, resp);
+        MHD_destroy_response(resp);
+        return ret;
+    }
+    if (rr == 0) {
+        code = MHD_HTTP_PARTIAL_CONTENT;
+        resp = MHD_create_response_from_fd_at_offset64(to - from + 1, fd, from);
+    } else {
+        resp = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
+    }
+    if (!resp) {
+        close(fd);
+        return MHD_NO;
+    }
+    add_common_headers(resp, &r2, ctype);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+    if (rr == 0) {
+        snprintf(range, sizeof range, "bytes %llu-%llu/%llu", (unsigned long long)from,
+                 (unsigned long long)to, (unsigned long long)st.st_size);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, range);
+    }
+    ret = MHD_queue_response(req->c, code, resp);
+    MHD_destroy_response(resp);
+    return ret;
 }
 
 static enum MHD_Result
@@ -224,41 +368,75 @@ open_index(const tl_viewer_t *v, tl_status_t *st, char *msg, size_t msgsize)
     return *st == TL_OK ? idx : NULL;
 }
 
-static size_t
-library_page_count(const tl_viewer_t *v)
+tl_status_t
+_tl_viewer_hidden(const _tl_viewer_req_t *r, char ***ids, size_t *n)
 {
-    char msg[256];
-    tl_status_t st;
-    tl_index_t *idx = open_index(v, &st, msg, sizeof msg);
-    size_t n = idx ? tl_index_page_count(idx) : 0;
-
-    tl_index_free(idx);
-    return n;
+    *ids = NULL;
+    *n = 0;
+    if (r->staff)
+        return TL_OK;
+    return _tl_viewer_restricted_list(r->v, ids, n);
 }
 
-/* Runs the search for @q, page @page.  On success *@res holds the results
- * (free with tl_results_free(); NULL when the library has no index). */
+/* Runs the search for @q, page @page, without what the reader may not see.
+ * On success *@res holds the results (free with tl_results_free(); NULL
+ * when the library has no index). */
 static tl_status_t
-run_search(const tl_viewer_t *v, const char *q, size_t page, tl_results_t **res,
-           char *msg, size_t msgsize)
+run_search(const _tl_viewer_req_t *r, const char *q, size_t offset, size_t limit,
+           tl_results_t **res, char *msg, size_t msgsize)
 {
     tl_status_t st;
     tl_index_t *idx;
+    char **hidden = NULL;
+    size_t n_hidden = 0;
 
     *res = NULL;
     msg[0] = '\0';
-    idx = open_index(v, &st, msg, msgsize);
-    if (!idx)
-        return st;
-    st = tl_index_search(idx, q, (page - 1) * TL_VIEWER_PER_PAGE, TL_VIEWER_PER_PAGE, res);
-    if (st != TL_OK) {
-        const char *m = tl_index_errmsg(idx);
-        tl_errbuf_set(msg, msgsize, "%s", m && *m ? m : tl_status_to_string(st));
-        tl_results_free(*res);
-        *res = NULL;
+    if (_tl_viewer_hidden(r, &hidden, &n_hidden) != TL_OK) {
+        tl_errbuf_set(msg, msgsize, "cannot read the access list");
+        return TL_ERR_DB;
+    }
+    idx = open_index(r->v, &st, msg, msgsize);
+    if (idx) {
+        st = n_hidden ? tl_index_search_excluding(idx, q, (const char *const *)hidden, n_hidden,
+                                                  offset, limit, res)
+                      : tl_index_search(idx, q, offset, limit, res);
+        if (st != TL_OK) {
+            const char *m = tl_index_errmsg(idx);
+            tl_errbuf_set(msg, msgsize, "%s", m && *m ? m : tl_status_to_string(st));
+            tl_results_free(*res);
+            *res = NULL;
+        }
     }
     tl_index_free(idx);
+    _tl_viewer_strv_free(hidden, n_hidden);
     return st;
+}
+
+/* Pages the reader may see. */
+static size_t
+library_page_count(const _tl_viewer_req_t *r)
+{
+    char msg[256], **hidden = NULL;
+    size_t n = 0, n_hidden = 0;
+    tl_status_t st;
+    tl_index_t *idx;
+
+    if (_tl_viewer_hidden(r, &hidden, &n_hidden) != TL_OK)
+        return 0;
+    idx = open_index(r->v, &st, msg, sizeof msg);
+    if (idx && n_hidden) {
+        tl_results_t *res = NULL;
+        if (tl_index_search_excluding(idx, "", (const char *const *)hidden, n_hidden, 0, 0,
+                                      &res) == TL_OK)
+            n = res->total;
+        tl_results_free(res);
+    } else if (idx) {
+        n = tl_index_page_count(idx);
+    }
+    tl_index_free(idx);
+    _tl_viewer_strv_free(hidden, n_hidden);
+    return n;
 }
 
 /* ---- request parameters --------------------------------------------------------- */
@@ -267,7 +445,7 @@ run_search(const tl_viewer_t *v, const char *q, size_t page, tl_results_t **res,
  * NFC and trimmed.  Returns the malloc'ed query, or NULL with *@why set
  * (a Vietnamese sentence for the 400 page) or *@why NULL when out of memory. */
 static char *
-get_query(struct MHD_Connection *c, const char **why)
+get_query(struct MHD_Connection *c, int en, const char **why)
 {
     const char *val = NULL;
     size_t len = 0, n;
@@ -278,11 +456,13 @@ get_query(struct MHD_Connection *c, const char **why)
         !val)
         val = "", len = 0;
     if (len > TL_VIEWER_MAX_QUERY) {
-        *why = "Từ khóa quá dài: tối đa 1000 byte.";
+        *why = en ? "The query is too long: at most 1000 bytes."
+                  : "Từ khóa quá dài: tối đa 1000 byte.";
         return NULL;
     }
     if (memchr(val, '\0', len) || !tl_text_valid_utf8(val, len)) {
-        *why = "Từ khóa không phải văn bản UTF-8 hợp lệ.";
+        *why = en ? "The query is not valid UTF-8 text."
+                  : "Từ khóa không phải văn bản UTF-8 hợp lệ.";
         return NULL;
     }
     if (!(q = tl_text_nfc(val)))
@@ -314,91 +494,397 @@ get_page(struct MHD_Connection *c)
     return n >= 1 && n <= TL_VIEWER_MAX_PAGE ? n : 0;
 }
 
+/* ---- forms -------------------------------------------------------------------- */
+
+static int
+hexval(int c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The value of field @name in the urlencoded @form, decoded into @out
+ * (at most @size - 1 bytes); 0 when present and fitting. */
+static int
+form_value(const char *form, const char *name, char *out, size_t size)
+{
+    size_t nlen = strlen(name), o = 0;
+    const char *p = form;
+
+    while (p && *p) {
+        const char *end = strchr(p, '&');
+        if (!end)
+            end = p + strlen(p);
+        if ((size_t)(end - p) > nlen && !strncmp(p, name, nlen) && p[nlen] == '=') {
+            for (p += nlen + 1; p < end; p++) {
+                int c = (unsigned char)*p;
+                if (c == '+') {
+                    c = ' ';
+                } else if (c == '%' && end - p >= 3 && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
+                    c = hexval(p[1]) * 16 + hexval(p[2]);
+                    p += 2;
+                }
+                if (o + 1 >= size || c == 0)
+                    return -1;
+                out[o++] = (char)c;
+            }
+            out[o] = '\0';
+            return 0;
+        }
+        p = *end ? end + 1 : end;
+    }
+    return -1;
+}
+
+/* Constant-time comparison of two tokens. */
+static int
+same_token(const char *a, const char *b)
+{
+    size_t n = strlen(a), i;
+    unsigned char d = (unsigned char)(n != strlen(b) || n < 32);
+
+    for (i = 0; i < n && b[i]; i++)
+        d |= (unsigned char)(a[i] ^ b[i]);
+    return d == 0;
+}
+
 /* ---- pages ---------------------------------------------------------------------- */
 
 static enum MHD_Result
-serve_home(const tl_viewer_t *v, struct MHD_Connection *c)
+serve_home(const _tl_viewer_req_t *r)
 {
-    return send_html(c, MHD_HTTP_OK, _tl_viewer_html_home(library_page_count(v)));
+    return send_html(r, MHD_HTTP_OK, _tl_viewer_html_home(r, library_page_count(r)));
 }
 
 /* /search (HTML) and /api/search (JSON) share everything but the rendering. */
 static enum MHD_Result
-serve_search(const tl_viewer_t *v, struct MHD_Connection *c, int json)
+serve_search(const _tl_viewer_req_t *r, int json)
 {
     static const tl_results_t none = {NULL, 0, 0};
-    _tl_viewer_search_t s = {"", 1, NULL, NULL};
+    _tl_viewer_search_t s = {r, "", 1, NULL, NULL};
     tl_results_t *res = NULL;
     const char *why = NULL;
     char msg[256], problem[320];
     unsigned code = MHD_HTTP_OK;
     enum MHD_Result ret;
-    char *q = get_query(c, &why);
+    char *q = get_query(r->c, r->en, &why);
 
     if (!q && !why)
-        return send_html(c, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
-    if (!why && !(s.page = get_page(c)))
-        why = "Số trang không hợp lệ.";
+        return send_html(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
+    if (!why && !(s.page = get_page(r->c)))
+        why = TR(r, "Số trang không hợp lệ.", "Invalid page number.");
     if (why) {
         free(q);
         if (json) {
             s.problem = why;
-            return send_body(c, MHD_HTTP_BAD_REQUEST, _tl_viewer_json_search(&s),
-                             "application/json; charset=utf-8");
+            return _tl_viewer_send(r, MHD_HTTP_BAD_REQUEST, _tl_viewer_json_search(&s),
+                                   (size_t)-1, "application/json; charset=utf-8");
         }
-        return send_error(c, MHD_HTTP_BAD_REQUEST, "Yêu cầu không hợp lệ", why);
+        return send_error(r, MHD_HTTP_BAD_REQUEST,
+                          TR(r, "Yêu cầu không hợp lệ", "Bad request"), why);
     }
 
     s.query = q;
     if (*q) {
-        tl_status_t st = run_search(v, q, s.page, &res, msg, sizeof msg);
+        tl_status_t st = run_search(r, q, (s.page - 1) * TL_VIEWER_PER_PAGE,
+                                    TL_VIEWER_PER_PAGE, &res, msg, sizeof msg);
         if (st == TL_ERR_ARG) {
             code = MHD_HTTP_BAD_REQUEST;
-            snprintf(problem, sizeof problem, "Câu truy vấn không hợp lệ: %s", msg);
+            snprintf(problem, sizeof problem, "%s: %s",
+                     TR(r, "Câu truy vấn không hợp lệ", "Invalid query"), msg);
             s.problem = problem;
         } else if (st != TL_OK) {
             code = MHD_HTTP_INTERNAL_SERVER_ERROR;
-            snprintf(problem, sizeof problem, "Lỗi chỉ mục: %s", msg);
+            snprintf(problem, sizeof problem, "%s: %s", TR(r, "Lỗi chỉ mục", "Index error"), msg);
             s.problem = problem;
         } else {
             s.res = res ? res : &none;
         }
     }
     if (json)
-        ret = send_body(c, code, _tl_viewer_json_search(&s), "application/json; charset=utf-8");
+        ret = _tl_viewer_send(r, code, _tl_viewer_json_search(&s), (size_t)-1,
+                              "application/json; charset=utf-8");
     else
-        ret = send_html(c, code, _tl_viewer_html_search(&s));
+        ret = send_html(r, code, _tl_viewer_html_search(&s));
     tl_results_free(res);
     free(q);
     return ret;
 }
 
-/* Every request ends here.  The routes are exact strings: nothing is ever
- * mapped to a file, so "/static/../x" is simply not found. */
+/* A local path to go back to after signing in: "/..." but never "//host". */
+static const char *
+safe_next(const char *next)
+{
+    return next && next[0] == '/' && next[1] != '/' && next[1] != '\\' &&
+                   !strpbrk(next, "\r\n")
+               ? next
+               : "/";
+}
+
+static enum MHD_Result
+redirect(_tl_viewer_req_t *r, const char *to)
+{
+    snprintf(r->location, sizeof r->location, "%s", safe_next(to));
+    return send_html(r, MHD_HTTP_SEE_OTHER, _tl_viewer_html_error(r, 303, "→", to));
+}
+
+/* GET /login shows the form; its CSRF token is a random value also set in
+ * a cookie (double submit), since there is no session yet. */
+static enum MHD_Result
+serve_login_form(_tl_viewer_req_t *r, const char *problem)
+{
+    char token[65];
+    const char *next = MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, "next");
+    char fnext[512];
+
+    if (r->form && form_value(r->form, "next", fnext, sizeof fnext) == 0)
+        next = fnext;
+    if (_tl_viewer_random_hex(token) != 0)
+        return send_html(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
+    snprintf(r->set_cookie, sizeof r->set_cookie,
+             "tl_login_csrf=%s; Path=/login; HttpOnly; Secure; SameSite=Strict", token);
+    return send_html(r, problem ? MHD_HTTP_FORBIDDEN : MHD_HTTP_OK,
+                     _tl_viewer_html_login(r, token, safe_next(next), problem));
+}
+
+static enum MHD_Result
+serve_login_post(_tl_viewer_req_t *r)
+{
+    const char *cookie = _tl_viewer_cookie(r->c, "tl_login_csrf");
+    char csrf[80], name[80], pass[256], next[512], token[65];
+    int rc;
+
+    if (!cookie || form_value(r->form, "csrf", csrf, sizeof csrf) != 0 ||
+        !same_token(csrf, cookie))
+        return _tl_viewer_send_error(r, MHD_HTTP_FORBIDDEN, "Mã chống giả mạo không hợp lệ",
+                                     "Invalid anti-forgery token");
+    if (form_value(r->form, "next", next, sizeof next) != 0)
+        snprintf(next, sizeof next, "/");
+    if (form_value(r->form, "user", name, sizeof name) != 0 ||
+        form_value(r->form, "password", pass, sizeof pass) != 0)
+        return serve_login_form(r, TR(r, "Tên đăng nhập hoặc mật khẩu không đúng.",
+                                      "Wrong user name or password."));
+    rc = _tl_viewer_login(r->v, name, pass, token);
+    memset(pass, 0, sizeof pass);
+    if (rc == -1)
+        return serve_login_form(r, TR(r, "Tên đăng nhập hoặc mật khẩu không đúng.",
+                                      "Wrong user name or password."));
+    if (rc != 0)
+        return send_html(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
+    snprintf(r->set_cookie, sizeof r->set_cookie,
+             "tl_session=%s; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=28800", token);
+    return redirect(r, next);
+}
+
+/* Forms of a signed-in user carry the session's CSRF token. */
+static int
+staff_form_ok(const _tl_viewer_req_t *r)
+{
+    char csrf[80];
+
+    return r->staff && r->form && form_value(r->form, "csrf", csrf, sizeof csrf) == 0 &&
+           same_token(csrf, r->csrf);
+}
+
+static enum MHD_Result
+serve_logout(_tl_viewer_req_t *r)
+{
+    if (!staff_form_ok(r))
+        return _tl_viewer_send_error(r, MHD_HTTP_FORBIDDEN, "Mã chống giả mạo không hợp lệ",
+                                     "Invalid anti-forgery token");
+    _tl_viewer_logout(r->v, _tl_viewer_cookie(r->c, "tl_session"));
+    snprintf(r->set_cookie, sizeof r->set_cookie,
+             "tl_session=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0");
+    r->staff = 0;
+    return redirect(r, "/");
+}
+
+/* POST /doc/ID/access with action=restrict|publish. */
+static enum MHD_Result
+serve_access(_tl_viewer_req_t *r, const char *id)
+{
+    char action[16], back[128];
+    _tl_viewer_entry_t e;
+
+    if (!r->staff)
+        return _tl_viewer_send_error(r, MHD_HTTP_FORBIDDEN, "Cần đăng nhập", "Sign-in needed");
+    if (!staff_form_ok(r))
+        return _tl_viewer_send_error(r, MHD_HTTP_FORBIDDEN, "Mã chống giả mạo không hợp lệ",
+                                     "Invalid anti-forgery token");
+    if (!_tl_viewer_valid_id(id) || _tl_viewer_catalog_get(r->v, id, &e) != TL_OK)
+        return _tl_viewer_send_error(r, MHD_HTTP_NOT_FOUND, "Không tìm thấy tài liệu",
+                                     "No such document");
+    if (form_value(r->form, "action", action, sizeof action) != 0 ||
+        (strcmp(action, "restrict") != 0 && strcmp(action, "publish") != 0))
+        return _tl_viewer_send_error(r, MHD_HTTP_BAD_REQUEST, "Yêu cầu không hợp lệ",
+                                     "Bad request");
+    if (_tl_viewer_set_restricted(r->v, id, !strcmp(action, "restrict"), r->user) != TL_OK)
+        return _tl_viewer_send_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                                     "Không lưu được thay đổi", "The change could not be saved");
+    snprintf(back, sizeof back, "/doc/%s", id);
+    return redirect(r, back);
+}
+
+/* What a request keeps between libmicrohttpd's calls: the POSTed form. */
+typedef struct {
+    tl_buf_t body;
+    int      too_big;
+} conn_state_t;
+
+static void
+request_done(void *cls, struct MHD_Connection *c, void **req_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+    conn_state_t *cs = *req_cls;
+
+    (void)cls;
+    (void)c;
+    (void)toe;
+    if (cs) {
+        tl_buf_free(&cs->body);
+        free(cs);
+        *req_cls = NULL;
+    }
+}
+
+/* The reader's language: ?lang= (then kept in a cookie), else the cookie,
+ * else Vietnamese. */
+static void
+pick_language(_tl_viewer_req_t *r)
+{
+    const char *q = MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, "lang");
+    const char *k = _tl_viewer_cookie(r->c, "tl_lang");
+
+    if (q && (!strcmp(q, "en") || !strcmp(q, "vi"))) {
+        r->en = !strcmp(q, "en");
+        r->set_lang = 1;
+    } else {
+        r->en = k && !strcmp(k, "en");
+    }
+}
+
+static int
+has_prefix(const char *s, const char *prefix, const char **rest)
+{
+    size_t n = strlen(prefix);
+
+    if (strncmp(s, prefix, n) != 0)
+        return 0;
+    *rest = s + n;
+    return 1;
+}
+
+static enum MHD_Result
+route_post(_tl_viewer_req_t *r)
+{
+    const char *rest;
+    char id[80];
+
+    if (!strcmp(r->url, "/login"))
+        return serve_login_post(r);
+    if (!strcmp(r->url, "/logout"))
+        return serve_logout(r);
+    if (!strcmp(r->url, "/oai")) /* OAI-PMH allows POST as well */
+        return _tl_viewer_serve_oai(r);
+    if (has_prefix(r->url, "/doc/", &rest)) {
+        const char *slash = strchr(rest, '/');
+        if (slash && !strcmp(slash, "/access") && (size_t)(slash - rest) < sizeof id) {
+            memcpy(id, rest, (size_t)(slash - rest));
+            id[slash - rest] = '\0';
+            return serve_access(r, id);
+        }
+    }
+    r->allow = "GET, HEAD";
+    return _tl_viewer_send_error(r, MHD_HTTP_METHOD_NOT_ALLOWED, "Phương thức không được hỗ trợ",
+                                 "Method not allowed");
+}
+
+static enum MHD_Result
+route_get(_tl_viewer_req_t *r)
+{
+    const char *rest;
+
+    if (!strcmp(r->url, "/"))
+        return serve_home(r);
+    if (!strcmp(r->url, "/search"))
+        return serve_search(r, 0);
+    if (!strcmp(r->url, "/api/search"))
+        return serve_search(r, 1);
+    if (!strcmp(r->url, "/static/style.css"))
+        return send_css(r->c);
+    if (!strcmp(r->url, "/login"))
+        return serve_login_form(r, NULL);
+    if (!strcmp(r->url, "/oai"))
+        return _tl_viewer_serve_oai(r);
+    if (has_prefix(r->url, "/doc/", &rest))
+        return _tl_viewer_serve_doc(r, rest);
+    if (has_prefix(r->url, "/iiif/", &rest)) {
+        r->cors = 1; /* viewers on other sites load the images and manifests */
+        return _tl_viewer_serve_iiif(r, rest);
+    }
+    return send_error(r, MHD_HTTP_NOT_FOUND, TR(r, "Không tìm thấy trang", "Page not found"),
+                      TR(r, "Địa chỉ này không có trong thư viện.",
+                         "This address is not in the library."));
+}
+
+/* Every request ends here.  Nothing is ever mapped from the URL to a path
+ * directly: ids are checked against the archive's alphabet and file names
+ * are built from numbers, so "/static/../x" is simply not found. */
 static enum MHD_Result
 handle_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                const char *version, const char *upload_data, size_t *upload_data_size,
                void **req_cls)
 {
     const tl_viewer_t *v = cls;
+    _tl_viewer_req_t r;
+    int post = !strcmp(method, MHD_HTTP_METHOD_POST);
 
     (void)version;
+    if (post) {
+        conn_state_t *cs = *req_cls;
+        if (!cs) {
+            if (!(cs = calloc(1, sizeof *cs)))
+                return MHD_NO;
+            tl_buf_init(&cs->body);
+            *req_cls = cs;
+            return MHD_YES;
+        }
+        if (*upload_data_size) {
+            if (cs->body.len + *upload_data_size > MAX_FORM)
+                cs->too_big = 1;
+            else
+                tl_buf_add(&cs->body, upload_data, *upload_data_size);
+            *upload_data_size = 0;
+            return MHD_YES;
+        }
+    }
+    memset(&r, 0, sizeof r);
+    r.v = v;
+    r.c = c;
+    r.url = url;
+    r.method = method;
+    pick_language(&r);
+    r.staff = _tl_viewer_session(v, c, r.user, r.role, r.csrf);
+    if (post) {
+        conn_state_t *cs = *req_cls;
+        if (cs->too_big)
+            return _tl_viewer_send_error(&r, MHD_HTTP_CONTENT_TOO_LARGE, "Biểu mẫu quá lớn",
+                                         "Form too large");
+        if (cs->body.failed)
+            return send_html(&r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
+        r.form = cs->body.data ? cs->body.data : "";
+        return route_post(&r);
+    }
+    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+        r.allow = !strcmp(url, "/login") || !strcmp(url, "/oai") ? "GET, HEAD, POST"
+                                                                   : "GET, HEAD";
+        return send_error(&r, MHD_HTTP_METHOD_NOT_ALLOWED,
+                          TR(&r, "Phương thức không được hỗ trợ", "Method not allowed"),
+                          TR(&r, "Thư viện chỉ nhận yêu cầu GET và HEAD.",
+                             "The library answers GET and HEAD requests."));
+    }
     (void)upload_data;
-    (void)upload_data_size;
-    (void)req_cls;
-    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-        return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "Phương thức không được hỗ trợ",
-                          "Thư viện chỉ nhận yêu cầu GET và HEAD.");
-    if (!strcmp(url, "/"))
-        return serve_home(v, c);
-    if (!strcmp(url, "/search"))
-        return serve_search(v, c, 0);
-    if (!strcmp(url, "/api/search"))
-        return serve_search(v, c, 1);
-    if (!strcmp(url, "/static/style.css"))
-        return send_css(c);
-    return send_error(c, MHD_HTTP_NOT_FOUND, "Không tìm thấy trang",
-                      "Địa chỉ này không có trong thư viện.");
+    return route_get(&r);
 }
 
 /* ---- the public API -------------------------------------------------------------- */
@@ -417,12 +903,15 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url, const char 
  *              TL_ERR_NOTFOUND when @lib_path is not a folder; TL_ERR_NET when
  *              the server cannot listen (the message names the address and
  *              the system's reason, e.g. "Address already in use");
- *              TL_ERR_NOMEM.
+ *              TL_ERR_DB when LIB/users.db (users, sessions, restricted
+ *              documents; made when missing) cannot be opened; TL_ERR_NOMEM.
  *
  *  Notes:
  *      (1) Returns at once; libmicrohttpd serves on its own pool of threads
  *          until tl_viewer_free().  Nothing is printed.
  *      (2) The caller owns *@out and frees it with tl_viewer_free().
+ *      (3) TULIEU_OAI_BATCH (1..10000) sets how many records or identifiers
+ *          one OAI-PMH answer holds before its resumption token (100).
  */
 tl_status_t
 tl_viewer_start(const char *lib_path, const char *listen, tl_viewer_t **out,
@@ -459,15 +948,28 @@ tl_viewer_start(const char *lib_path, const char *listen, tl_viewer_t **out,
     }
 
     if (!(v = calloc(1, sizeof *v)) || !(v->lib_path = strdup(lib_path)) ||
-        !(v->index_path = tl_path_join(lib_path, "index"))) {
+        !(v->index_path = tl_path_join(lib_path, "index")) ||
+        !(v->users_path = tl_path_join(lib_path, "users.db")) ||
+        !(v->catalog_path = tl_path_join(lib_path, "tulieu.db"))) {
         tl_viewer_free(v);
         tl_errbuf_set(err, errsize, "out of memory");
         return TL_ERR_NOMEM;
+    }
+    v->oai_batch = TL_VIEWER_OAI_BATCH;
+    if (getenv("TULIEU_OAI_BATCH")) {
+        long n = atol(getenv("TULIEU_OAI_BATCH"));
+        if (n >= 1 && n <= 10000)
+            v->oai_batch = (size_t)n;
+    }
+    if ((rc = _tl_viewer_access_init(v->users_path, err, errsize)) != TL_OK) {
+        tl_viewer_free(v);
+        return rc;
     }
     if (addr.sa.sa_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     v->daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle_request, v,
                                  MHD_OPTION_EXTERNAL_LOGGER, quiet_log, NULL,
+                                 MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
                                  MHD_OPTION_SOCK_ADDR, &addr.sa,
                                  MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)POOL_THREADS,
                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONN_LIMIT,
@@ -520,5 +1022,7 @@ tl_viewer_free(tl_viewer_t *v)
         MHD_stop_daemon(v->daemon);
     free(v->lib_path);
     free(v->index_path);
+    free(v->users_path);
+    free(v->catalog_path);
     free(v);
 }

@@ -1,5 +1,7 @@
-/* tl_viewer.h - the web e-library: a search form and results over HTTP
- * (libmicrohttpd, thread pool), built from the library's index. */
+/* tl_viewer.h - the web e-library over HTTP (libmicrohttpd, thread pool):
+ * search, document pages, downloads, OAI-PMH, IIIF, and staff sign-in to
+ * restrict and publish documents, built from the library's catalog,
+ * packages and index. */
 #ifndef TL_VIEWER_H
 #define TL_VIEWER_H
 
@@ -23,6 +25,13 @@ int tl_viewer_port(const tl_viewer_t *v);
 
 /* Stops the server and frees it; NULL is fine. */
 void tl_viewer_free(tl_viewer_t *v);
+
+/* Adds user @name with @role ("staff" or "admin") and @password (at least
+ * 8 bytes; stored as a yescrypt hash) to the library at @lib_path.  On
+ * failure writes the reason into @err: TL_ERR_ARG, TL_ERR_EXISTS,
+ * TL_ERR_NOTFOUND (no library), TL_ERR_DB. */
+tl_status_t tl_viewer_user_add(const char *lib_path, const char *name, const char *role,
+                               const char *password, char *err, size_t errsize);
 
 #ifdef __cplusplus
 }

@@ -5,16 +5,54 @@
 
 #include "tl_core.h"
 #include "tl_index.h"
+#include "tl_viewer.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
 
 #define TL_VIEWER_PER_PAGE   20    /* hits on one results page */
 #define TL_VIEWER_MAX_PAGE   500   /* deepest results page served */
 #define TL_VIEWER_MAX_QUERY  1000  /* bytes of q accepted */
+
+#define TL_VIEWER_OAI_BATCH 100   /* records or identifiers per OAI-PMH answer */
+
+struct tl_viewer {
+    struct MHD_Daemon *daemon;
+    char *lib_path;
+    char *index_path;   /* LIB/index */
+    char *users_path;   /* LIB/users.db: users, sessions, restricted documents */
+    char *catalog_path; /* LIB/tulieu.db, read only */
+    int   port;
+    size_t oai_batch;   /* records an OAI-PMH answer holds (TULIEU_OAI_BATCH) */
+};
+
+/* What each handler needs of the request beyond the connection. */
+typedef struct {
+    const tl_viewer_t *v;
+    struct MHD_Connection *c;
+    const char *url;        /* the path asked for */
+    const char *method;
+    int  en;                /* English rather than Vietnamese */
+    int  set_lang;          /* ?lang= was given: remember it in a cookie */
+    int  staff;             /* a signed-in user: sees restricted documents */
+    char user[64], role[16], csrf[65];
+    const char *allow;      /* the Allow header of a 405 */
+    char set_cookie[256];   /* a Set-Cookie to send, or "" */
+    char location[512];     /* a Location to send, or "" */
+    char disposition[600];  /* a Content-Disposition to send, or "" */
+    const char *form;       /* the POSTed form (urlencoded), or NULL */
+    int  cors;              /* any origin may read it (IIIF) */
+} _tl_viewer_req_t;
+
+/* Picks the Vietnamese or the English of a string. */
+#define TR(r, s_vi, s_en) ((r)->en ? (s_en) : (s_vi))
 
 /* The style sheet served at /static/style.css (NUL-terminated, static). */
 extern const char _tl_viewer_css[];
 
 /* What a results page shows; the strings are borrowed. */
 typedef struct {
+    const _tl_viewer_req_t *req;
     const char         *query;    /* NFC, trimmed; "" when none was given */
     size_t              page;     /* 1-based results page */
     const tl_results_t *res;      /* NULL when nothing was searched */
@@ -25,14 +63,31 @@ typedef struct {
  * caller frees, or NULL when out of memory. */
 
 /* The home page: search form and the number of pages in the library. */
-char *_tl_viewer_html_home(size_t n_pages);
+char *_tl_viewer_html_home(const _tl_viewer_req_t *r, size_t n_pages);
 
 /* The results page for @s. */
 char *_tl_viewer_html_search(const _tl_viewer_search_t *s);
 
+/* The sign-in form; @csrf its token, @next where to go after, @problem a
+ * message or NULL. */
+char *_tl_viewer_html_login(const _tl_viewer_req_t *r, const char *csrf, const char *next,
+                            const char *problem);
+
 /* A small error page: @code is the HTTP status, @title and @detail plain
  * text (escaped here), @detail may be NULL. */
-char *_tl_viewer_html_error(unsigned code, const char *title, const char *detail);
+char *_tl_viewer_html_error(const _tl_viewer_req_t *r, unsigned code, const char *title,
+                            const char *detail);
+
+/* The shell every page shares: <head>, the bar (with the search form unless
+ * @with_form is 0), the language switch and the signed-in user. */
+void _tl_viewer_html_open(tl_buf_t *b, const _tl_viewer_req_t *r, const char *title,
+                          int with_form, const char *query);
+void _tl_viewer_html_close(tl_buf_t *b, const _tl_viewer_req_t *r);
+/* Vietnamese thousands: 12.345; English: 12,345. */
+void _tl_viewer_add_count(tl_buf_t *b, size_t n, int en);
+/* The restricted documents the reader of @r may not see (none for staff);
+ * TL_ERR_DB when they cannot be read (then nothing may be shown). */
+tl_status_t _tl_viewer_hidden(const _tl_viewer_req_t *r, char ***ids, size_t *n);
 
 /* The JSON answer of /api/search for @s; an @s->problem gives
  * {"error": ...} instead. */
@@ -40,5 +95,101 @@ char *_tl_viewer_json_search(const _tl_viewer_search_t *s);
 
 /* Appends @s percent-encoded for a query string (space as '+'). */
 void _tl_viewer_url_encode(tl_buf_t *b, const char *s);
+
+/* ---- the library on disk (lib.c) ------------------------------------------ */
+
+/* Nonzero for a document id as the archive makes them ([0-9a-z-], 1..63). */
+int _tl_viewer_valid_id(const char *id);
+/* A malloc'ed LIB/objects/@id/@rel (caller frees); @rel may be NULL. */
+char *_tl_viewer_pkg_path(const tl_viewer_t *v, const char *id, const char *rel);
+/* The package's document.json parsed, or NULL (missing, unreadable). */
+json_t *_tl_viewer_doc_json(const tl_viewer_t *v, const char *id);
+/* The record pages/NNNN.json of page @page (1-based), or NULL. */
+json_t *_tl_viewer_page_json(const tl_viewer_t *v, const char *id, int page);
+/* Fills @dc from a document.json "dc" object (copies). */
+tl_status_t _tl_viewer_dc_from_json(json_t *o, tl_dc_t *dc);
+
+/* One catalogued document, as the catalog lists it. */
+typedef struct {
+    long long seq;
+    char id[64], cls[64], box[256], filed_at[32], stamp[32];
+} _tl_viewer_entry_t;
+
+/* Lists catalogued, published documents with seq > @after, filed (or
+ * changed) within [@from, @until] (ISO dates or times, NULL for open ends),
+ * in the set @cls / @box (NULL for any), at most @limit into @out; *@n the
+ * count, *@more whether more follow.  TL_OK, TL_ERR_DB. */
+tl_status_t _tl_viewer_catalog_list(const tl_viewer_t *v, long long after, const char *from,
+                                    const char *until, const char *cls, const char *box,
+                                    _tl_viewer_entry_t *out, size_t limit, size_t *n,
+                                    int *more);
+/* One document's catalog entry; TL_ERR_NOTFOUND when not catalogued. */
+tl_status_t _tl_viewer_catalog_get(const tl_viewer_t *v, const char *id,
+                                   _tl_viewer_entry_t *e);
+/* The boxes and classes that hold documents (sets of OAI-PMH), each a
+ * malloc'ed array of malloc'ed strings; free with _tl_viewer_strv_free(). */
+tl_status_t _tl_viewer_catalog_sets(const tl_viewer_t *v, char ***classes, size_t *n_cls,
+                                    char ***boxes, size_t *n_box);
+/* The earliest filing time, "YYYY-MM-DDThh:mm:ssZ", or a fixed one. */
+void _tl_viewer_catalog_earliest(const tl_viewer_t *v, char out[32]);
+void _tl_viewer_strv_free(char **v, size_t n);
+
+/* ---- access (auth.c) ----------------------------------------------------------- */
+
+/* Creates the tables of LIB/users.db when missing. */
+tl_status_t _tl_viewer_access_init(const char *users_path, char *err, size_t errsize);
+/* Nonzero when document @id is restricted (also when that cannot be told:
+ * failing closed). */
+int _tl_viewer_is_restricted(const tl_viewer_t *v, const char *id);
+/* The restricted document ids (malloc'ed array); TL_ERR_DB on failure. */
+tl_status_t _tl_viewer_restricted_list(const tl_viewer_t *v, char ***ids, size_t *n);
+/* Marks @id restricted (@on) or published, by @user. */
+tl_status_t _tl_viewer_set_restricted(const tl_viewer_t *v, const char *id, int on,
+                                      const char *user);
+/* The signed-in user of the request (from its session cookie): fills @name
+ * and @role ("staff"/"admin") and the session's CSRF token; 0 when nobody
+ * (or a forged, expired session). */
+int _tl_viewer_session(const tl_viewer_t *v, struct MHD_Connection *c, char name[64],
+                       char role[16], char csrf[65]);
+/* Checks @name / @password; on success makes a session and fills @token
+ * (the cookie value, 64 hex digits).  0 on success, -1 wrong, -2 failure. */
+int _tl_viewer_login(const tl_viewer_t *v, const char *name, const char *password,
+                     char token[65]);
+/* Ends the session of @token. */
+void _tl_viewer_logout(const tl_viewer_t *v, const char *token);
+/* 32 random bytes (getrandom) as 64 hex digits; 0 on success. */
+int _tl_viewer_random_hex(char out[65]);
+/* A yescrypt hash of @password with a fresh salt (malloc'ed), or NULL. */
+char *_tl_viewer_hash_password(const char *password);
+/* The cookie @name of the request, or NULL. */
+const char *_tl_viewer_cookie(struct MHD_Connection *c, const char *name);
+
+/* ---- the doors (doc.c, oai.c, iiif.c) ------------------------------------------ */
+
+/* Response helpers of server.c. */
+/* Queues @body (malloc'ed, taken over; @len bytes, or (size_t)-1 for up
+ * to its NUL) with the common headers; a NULL @body answers 500. */
+enum MHD_Result _tl_viewer_send(const _tl_viewer_req_t *r, unsigned code, char *body,
+                                size_t len, const char *ctype);
+enum MHD_Result _tl_viewer_send_error(const _tl_viewer_req_t *r, unsigned code,
+                                      const char *title_vi, const char *title_en);
+enum MHD_Result _tl_viewer_send_file(const _tl_viewer_req_t *r, const char *path,
+                                     const char *ctype, const char *filename);
+
+enum MHD_Result _tl_viewer_serve_doc(const _tl_viewer_req_t *r, const char *rest);
+enum MHD_Result _tl_viewer_serve_download(const _tl_viewer_req_t *r, const char *rest);
+enum MHD_Result _tl_viewer_serve_oai(const _tl_viewer_req_t *r);
+enum MHD_Result _tl_viewer_serve_iiif(const _tl_viewer_req_t *r, const char *rest);
+
+/* Page @page of document @id as an image: the access copy when the package
+ * has one (*@boxes_ok = 1), else the original decoded with Leptonica
+ * (*@boxes_ok = 1 only when its size is the recognised image's).  Returns a
+ * new PIX (caller pixDestroy()s) or NULL. */
+struct Pix *_tl_viewer_page_pix(const tl_viewer_t *v, const char *id, int page,
+                                int *boxes_ok);
+
+/* The pixel size of page @page's image (as _tl_viewer_page_pix() gives it),
+ * from the file's header when that is enough; 0 on success. */
+int _tl_viewer_page_size(const tl_viewer_t *v, const char *id, int page, int *w, int *h);
 
 #endif /* TL_VIEWER_PRIVATE_H */
