@@ -1153,16 +1153,34 @@ build_query(tl_index_t *idx, const std::string &nfc, Marks &marks)
                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, ql, EXACT_BOOST));
 }
 
-/* "Did you mean": the folded query with Xapian's spelling corrections, or
- * empty when it has none. */
+/* "Did you mean": the folded query with each word the index lacks replaced
+ * by Xapian's spelling suggestion, or empty when there is nothing to offer.
+ * (QueryParser's own correction also "corrects" words the index has.) */
 static std::string
 suggest(tl_index_t *idx, const std::string &nfc)
 {
-    Xapian::QueryParser qp;
+    const std::string folded = map_query(nfc, tl_text_fold, true);
+    std::vector<Word> runs;
+    std::string out;
+    size_t at = 0;
+    bool changed = false;
 
-    setup_parser(qp, *idx->db);
-    parse_lenient(qp, nfc, tl_text_fold, Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-    return qp.get_corrected_query_string();
+    split_runs(folded, runs);
+    for (const Word &w : runs) {
+        const std::string run = folded.substr(w.b, w.e - w.b);
+        out.append(folded, at, w.b - at);
+        at = w.e;
+        if (is_operator(run) || (w.e < folded.size() && folded[w.e] == ':') ||
+            is_digit((unsigned char)run[0]) || idx->db->term_exists(run)) {
+            out += run;
+            continue;
+        }
+        const std::string s = idx->db->get_spelling_suggestion(run);
+        out += s.empty() ? run : s;
+        changed = changed || !s.empty();
+    }
+    out.append(folded, at, std::string::npos);
+    return changed ? out : std::string();
 }
 
 /* The filters of @o as one query (empty when none), or TL_ERR_ARG. */
