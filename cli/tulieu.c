@@ -17,6 +17,7 @@ static const struct {
     {"ingest", cmd_ingest, "file boxes, folders and files of scans into a library"},
     {"ocr", cmd_ocr, "recognise image files without a library"},
     {"search", cmd_search, "search a library"},
+    {"reindex", cmd_reindex, "rebuild a library's search index from its archive"},
     {"export", cmd_export, "export documents (JSON)"},
     {"serve", cmd_serve, "serve the web e-library"},
     {"audit", cmd_audit, "re-verify every stored file against its SHA-256"},

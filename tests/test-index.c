@@ -2,10 +2,12 @@
  * exact search, phrases, fields, snippets, replace and delete, and misuse. */
 #include "config.h"
 #include "tap.h"
+#include "tl_archive.h"
 #include "tl_index.h"
 
 #include <pthread.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 /* Makes a document from NULL-terminated page texts (caller frees). */
 static tl_doc_t *
@@ -855,6 +857,113 @@ test_fielded(void)
     tl_index_free(idx);
 }
 
+/* ---- tulieu reindex ------------------------------------------------------------- */
+
+/* A document to file: one page with text, a word box, a table and a date. */
+static tl_doc_t *
+archive_doc(const char *file, const char *text, const char *date)
+{
+    static const char *const none[] = {NULL};
+    tl_doc_t *d = make_full(NULL, "bao-cao", "Báo cáo", "Cục Thống kê", date, "Nghệ An",
+                            NULL, none);
+    tl_page_t *p = tl_page_new();
+    FILE *fp = fopen(file, "wb");
+
+    if (!d || !p || !fp) {
+        if (fp)
+            fclose(fp);
+        tl_page_free(p);
+        tl_doc_free(d);
+        return NULL;
+    }
+    fputs(text, fp);
+    fclose(fp);
+    tl_dc_set(&p->source, file);
+    tl_dc_set(&p->abs_path, file);
+    tl_dc_set(&p->format, "image/tiff");
+    tl_dc_set(&p->text, text);
+    tl_sha256_file(file, p->sha256);
+    p->source_page = 1;
+    p->words = (tl_word_t *)calloc(1, sizeof(tl_word_t));
+    if (p->words) {
+        tl_dc_set(&p->words[0].text, "Thống");
+        p->words[0].x0 = 7;
+        p->words[0].x1 = 70;
+        p->n_words = 1;
+    }
+    p->tables = (tl_table_t *)calloc(1, sizeof(tl_table_t));
+    if (p->tables) {
+        p->n_tables = 1;
+        tl_dc_set(&p->tables[0].title, "Sản lượng lúa");
+        tl_dc_set(&p->tables[0].style, "ruled");
+    }
+    tl_doc_add_page(d, p);
+    return d;
+}
+
+static void
+test_reindex(void)
+{
+    static const char *const ghost[] = {"bóng ma", NULL};
+    const char *tulieu = getenv("TULIEU");
+    tl_archive_t *a = NULL;
+    tl_index_t *idx = NULL;
+    tl_doc_t *d1, *d2;
+    char err[512], cmd[1024];
+    tl_search_opts_t o;
+    tl_found_t *f;
+    tl_filter_t fl;
+    struct stat sb;
+    int rc;
+
+    if (!tulieu) {
+        ok(1, "tulieu reindex # SKIP TULIEU not set: run under make check");
+        return;
+    }
+    ok(tl_archive_create("rlib", err, sizeof err) == TL_OK &&
+           tl_archive_open("rlib", &a, err, sizeof err) == TL_OK,
+       "a library (%s)", err);
+    d1 = archive_doc("one.tif", "Thống kê sản lượng lúa tỉnh Nghệ An", "1996-01-02");
+    d2 = archive_doc("two.tif", "Báo cáo dân số tỉnh Hà Tĩnh", "2005");
+    ok(d1 && d2 && tl_archive_file_doc(a, d1) == TL_OK && tl_archive_file_doc(a, d2) == TL_OK,
+       "file two documents (%s)", tl_archive_errmsg(a));
+    /* a stale index: one filed document missing, one that is not filed */
+    ok(tl_index_open("rlib/index", 1, &idx, err, sizeof err) == TL_OK && d2 && d2->id &&
+           tl_index_add_doc(idx, d2) == TL_OK &&
+           add(idx, "ghost", "khac", NULL, NULL, NULL, ghost) == TL_OK &&
+           tl_index_commit(idx) == TL_OK,
+       "a stale index");
+    tl_index_free(idx);
+    idx = NULL;
+    tl_doc_free(d1);
+    tl_doc_free(d2);
+    tl_archive_free(a);
+
+    snprintf(cmd, sizeof cmd, "\"%s\" reindex -q -L rlib", tulieu);
+    rc = system(cmd);
+    ok(rc == 0, "tulieu reindex: exit 0 (%d)", rc);
+    ok(stat("rlib/index.new", &sb) != 0, "  nothing left aside");
+    ok(tl_index_open("rlib/index", 0, &idx, err, sizeof err) == TL_OK, "  the index opens");
+    if (!idx)
+        return;
+    ok(count(idx, "") == 2 && count(idx, "bong ma") == 0, "  both filed pages, not the ghost");
+    memset(&o, 0, sizeof o);
+    o.query = "thong";
+    o.limit = 5;
+    f = find(idx, &o);
+    ok(f && f->n_hits == 1 && f->hits[0].n_boxes == 1 && f->hits[0].boxes[0].x1 == 70,
+       "  word boxes read back from the page record");
+    tl_found_free(f);
+    fl.field = "date";
+    fl.value = "1990..1999";
+    ok(count(idx, "table:\"san luong\"") == 2 && find_count(idx, "tỉnh", &fl, 1) == 1,
+       "  table titles and dates read back");
+    tl_index_free(idx);
+    snprintf(cmd, sizeof cmd, "\"%s\" reindex -L no/such/lib 2>/dev/null", tulieu);
+    rc = system(cmd);
+    ok(WIFEXITED(rc) && WEXITSTATUS(rc) == 2, "reindex of a missing library: exit 2");
+}
+
 /* Snippets of a long page: a window of 30 words around the first hit. */
 static void
 test_snippet_window(void)
@@ -1031,6 +1140,7 @@ main(void)
 
     test_ranking();
     test_fielded();
+    test_reindex();
     test_snippet_window();
     test_threads();
     test_reader_writer();
