@@ -341,9 +341,11 @@ fold_word(const std::string &w)
 
 /* ---- indexing -------------------------------------------------------------- */
 
-/* Adds the words of @lower (NFC, lower-cased) under @prefix and, where it
- * differs, each word's folded form at the same position, so phrases match
- * in either form.  TermGenerator splits the words; we copy its postings.
+/* Adds the words of @lower (NFC, lower-cased) under @prefix: each word's
+ * folded form with its positions (what every query, phrases included,
+ * matches), and where it differs the form as written, without positions
+ * (what ranks exact matches first).  TermGenerator splits the words; we
+ * copy its postings.
  * Without @positions the words are added as bare terms (found by word
  * queries, not by phrases).  Folded words go into @spell when given. */
 static void
@@ -359,23 +361,26 @@ index_both(Xapian::Document &doc, const std::string &lower, const std::string &p
     tg.index_text(lower);
     for (Xapian::TermIterator t = tmp.termlist_begin(); t != tmp.termlist_end(); ++t) {
         const std::string term = *t;
-        const std::string folded = map_text(tl_text_fold, term);
+        bool ascii = true;
+        for (char ch : term)
+            ascii = ascii && !(ch & 0x80);
+        /* lower-case ASCII folds to itself: spare utf8proc the work */
+        const std::string folded = ascii ? term : map_text(tl_text_fold, term);
         bool differs = !folded.empty() && folded != term;
 
         if (spell && folded.size() > 2 && !is_digit((unsigned char)folded[0]))
             spell->insert(folded);
+        /* the form as written only ranks exact matches first: it needs no
+         * positions, which halves the position table */
+        if (differs)
+            doc.add_term(prefix + term, t.get_wdf());
         if (!positions) {
-            doc.add_term(prefix + term);
-            if (differs)
-                doc.add_term(prefix + folded);
+            doc.add_term(prefix + (differs ? folded : term), t.get_wdf());
             continue;
         }
         for (Xapian::PositionIterator p = t.positionlist_begin();
-             p != t.positionlist_end(); ++p) {
-            doc.add_posting(prefix + term, *p);
-            if (differs)
-                doc.add_posting(prefix + folded, *p);
-        }
+             p != t.positionlist_end(); ++p)
+            doc.add_posting(prefix + (differs ? folded : term), *p);
     }
 }
 
@@ -1145,7 +1150,10 @@ build_query(tl_index_t *idx, const std::string &nfc, Marks &marks)
     collect_marks(qf, folded, marks);
     if (lower == folded)
         return qf;
-    ql = parse_lenient(qp, nfc, tl_text_lower);
+    /* written forms have no positions: their boost ignores phrases */
+    std::string unquoted = nfc;
+    std::replace(unquoted.begin(), unquoted.end(), '"', ' ');
+    ql = parse_lenient(qp, unquoted, tl_text_lower);
     if (qf.empty() || ql.empty())
         return qf;
     collect_exact(ql, marks);

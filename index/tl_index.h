@@ -1,8 +1,8 @@
 /* tl_index.h - full-text search of filed documents (Xapian, behind a C API).
  *
  * One Xapian document per page, so a hit names its page.  Words are indexed
- * as written (NFC, lower-cased) and diacritic-folded at the same positions,
- * so "thong ke", "thống kê" and "THỐNG KÊ" all find "Thống kê", and a query
+ * diacritic-folded with their positions (phrases) and as written (NFC,
+ * lower-cased; to rank exact matches first), so "thong ke", "thống kê" and "THỐNG KÊ" all find "Thống kê", and a query
  * typed with diacritics ranks exact matches first.
  */
 #ifndef TL_INDEX_H
