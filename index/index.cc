@@ -15,6 +15,7 @@
 #include <new>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <jansson.h>
@@ -324,6 +325,17 @@ fold_word(const std::string &w)
 {
     std::string s;
     size_t i;
+    bool ascii = true;
+
+    for (char ch : w)
+        ascii = ascii && !(ch & 0x80);
+    if (ascii) {
+        s = w;
+        for (char &ch : s)
+            if (ch >= 'A' && ch <= 'Z')
+                ch = (char)(ch - 'A' + 'a');
+        return s;
+    }
 
     for (i = 0; i < w.size(); i++) {
         /* U+2019 and U+201B are E2 80 99 / E2 80 9B. */
@@ -868,6 +880,23 @@ struct Marks {
     std::set<std::string> words;
     std::vector<std::string> stems;
     std::map<std::string, std::set<std::string>> exact;
+    /* the pages of one search share their words: fold each once */
+    mutable std::unordered_map<std::string, std::string> folded, lowered;
+
+    const std::string &fold(const std::string &w) const
+    {
+        auto it = folded.find(w);
+        if (it == folded.end())
+            it = folded.emplace(w, fold_word(w)).first;
+        return it->second;
+    }
+    const std::string &lower(const std::string &w) const
+    {
+        auto it = lowered.find(w);
+        if (it == lowered.end())
+            it = lowered.emplace(w, map_text(tl_text_lower, w)).first;
+        return it->second;
+    }
 };
 
 /* Collects the folded words to mark from the parsed (folded) query, and
@@ -904,13 +933,6 @@ collect_exact(const Xapian::Query &q, Marks &m)
     }
 }
 
-/* The lower-cased form of a word as the index compares it. */
-static std::string
-lower_word(const std::string &w)
-{
-    return map_text(tl_text_lower, w);
-}
-
 /* Decides which words of one page are hits. */
 class PageMarks {
     const Marks &m_;
@@ -923,19 +945,19 @@ class PageMarks {
             return;
         for (const Word &w : words) {
             const std::string s = text.substr(w.b, w.e - w.b);
-            auto it = m.exact.find(fold_word(s));
-            if (it != m.exact.end() && it->second.count(lower_word(s)))
+            auto it = m.exact.find(m.fold(s));
+            if (it != m.exact.end() && it->second.count(m.lower(s)))
                 present_.insert(it->first);
         }
     }
     bool is(const std::string &word) const
     {
-        const std::string f = fold_word(word);
+        const std::string &f = m_.fold(word);
 
         if (m_.words.count(f)) {
             if (!present_.count(f))
                 return true;
-            return m_.exact.at(f).count(lower_word(word)) > 0;
+            return m_.exact.at(f).count(m_.lower(word)) > 0;
         }
         for (const std::string &s : m_.stems)
             if (f.compare(0, s.size(), s) == 0)
