@@ -81,13 +81,18 @@ timed() { # label command...: prints wall, user, sys
     tail -1 "$BENCH_DIR/time.txt"
     cpu=$(tail -1 "$BENCH_DIR/time.txt" | sed 's/.*cpu \([0-9.]*\) s user + \([0-9.]*\) s sys/\1 \2/' | awk '{print $1 + $2}')
 }
+# (built aside and renamed when whole, so an interrupted run is not reused)
 if [ ! -d "$ours" ]; then
-    timed "tulieu index" "$bin" index "$data" "$ours" "$N"
+    rm -rf "$ours.part"
+    timed "tulieu index" "$bin" index "$data" "$ours.part" "$N"
+    mv "$ours.part" "$ours"
     ours_cpu=$cpu
     say "  tulieu: $(awk -v n="$N" -v c="$ours_cpu" 'BEGIN{printf "%.0f", n / c}') pages per CPU second, index $(du -sh "$ours" | cut -f1)"
 fi
 if [ $have_omindex = 1 ] && [ ! -d "$omega" ]; then
-    timed "omindex" omindex --db "$omega" --url /text --follow "$tree"
+    rm -rf "$omega.part"
+    timed "omindex" omindex --db "$omega.part" --url /text --follow "$tree"
+    mv "$omega.part" "$omega"
     om_cpu=$cpu
     say "  omindex: $(awk -v n="$N" -v c="$om_cpu" 'BEGIN{printf "%.0f", n / c}') pages per CPU second, index $(du -sh "$omega" | cut -f1)"
     [ -n "${ours_cpu:-}" ] &&
