@@ -174,6 +174,14 @@ fail_nomem(tl_index_t *idx, const char *what)
 }
 
 static tl_status_t
+fail_std(tl_index_t *idx, const std::exception &e, const char *what)
+{
+    tl_errbuf_set(idx->errmsg, sizeof idx->errmsg, "%s: unexpected exception: %s", what,
+                  e.what());
+    return TL_ERR_INTERNAL;
+}
+
+static tl_status_t
 fail_internal(tl_index_t *idx, const char *what)
 {
     tl_errbuf_set(idx->errmsg, sizeof idx->errmsg, "%s: unexpected exception", what);
@@ -553,7 +561,7 @@ word_boxes(const tl_page_t *p)
     for (i = 0; i < p->n_words && p->words; i++) {
         const tl_word_t *w = &p->words[i];
         if (!w->text || !*w->text || !tl_text_valid_utf8(w->text, strlen(w->text)) ||
-            strchr(w->text, '\n'))
+            strpbrk(w->text, "\n\r") || strspn(w->text, " \t") == strlen(w->text))
             continue;
         snprintf(buf, sizeof buf, "%d %d %d %d ", w->x0, w->y0, w->x1, w->y1);
         out += buf;
@@ -1076,9 +1084,12 @@ hit_boxes(const char *lines, const std::string &text, const Marks &m, tl_hit_t *
         tl_box_t b;
         int used = 0;
         nl = strchr(l, '\n');
-        if (sscanf(l, "%d %d %d %d %n", &b.x0, &b.y0, &b.x1, &b.y1, &used) < 4 || !used)
+        /* one line at a time: %n must not run past its end */
+        const std::string line(l, nl ? (size_t)(nl - l) : strlen(l));
+        if (sscanf(line.c_str(), "%d %d %d %d %n", &b.x0, &b.y0, &b.x1, &b.y1, &used) < 4 ||
+            used <= 0 || (size_t)used > line.size())
             continue;
-        const std::string word(l + used, nl ? (size_t)(nl - l - used) : strlen(l + used));
+        const std::string word = line.substr((size_t)used);
         std::vector<Word> parts;
         split_words(word, parts);
         for (const Word &p : parts)
@@ -1561,6 +1572,8 @@ tl_index_add_doc(tl_index_t *idx, const tl_doc_t *doc)
         st = fail_xapian(idx, e, what);
     } catch (const std::bad_alloc &) {
         st = fail_nomem(idx, what);
+    } catch (const std::exception &e) {
+        st = fail_std(idx, e, what);
     } catch (...) {
         st = fail_internal(idx, what);
     }
@@ -1689,6 +1702,8 @@ tl_index_find(tl_index_t *idx, const tl_search_opts_t *opts, tl_found_t **out)
         st = fail_xapian(idx, e, what);
     } catch (const std::bad_alloc &) {
         st = fail_nomem(idx, what);
+    } catch (const std::exception &e) {
+        st = fail_std(idx, e, what);
     } catch (...) {
         st = fail_internal(idx, what);
     }
