@@ -18,6 +18,7 @@ int cmd_init(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_ocr(int argc, char **argv);
 int cmd_search(int argc, char **argv);
+int cmd_reindex(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

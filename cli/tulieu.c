@@ -19,6 +19,7 @@ static const struct {
     {"search", cmd_search, "search a library"},
     {"export", cmd_export, "export documents (JSON, BagIt)"},
     {"import", cmd_import, "file the packages of a BagIt bag, verified first"},
+    {"reindex", cmd_reindex, "rebuild a library's search index from its archive"},
     {"serve", cmd_serve, "serve the web e-library"},
     {"audit", cmd_audit, "re-verify every stored file against its SHA-256"},
     {"classify", cmd_classify, "class text files; train and measure the classifier"},

@@ -9,30 +9,61 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <new>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <jansson.h>
 #include <xapian.h>
 
-/* Term prefixes, after Xapian's convention (one capital, or X and capitals). */
-#define PFX_TITLE   "S"
-#define PFX_CREATOR "A"
-#define PFX_IDENT   "XID"
-#define PFX_TYPE    "XT"
-#define PFX_CLASS   "XC" /* boolean: the class slug */
-#define PFX_DOC     "D"  /* boolean: the document id, to delete or replace it */
-#define PFX_PAGE    "Q"  /* boolean, unique: "Q<docid>#<page>" */
+/* Term prefixes, after Xapian's convention (one capital, or X and capitals).
+ * Word prefixes (free text, as written and folded): */
+#define PFX_TITLE    "S"
+#define PFX_CREATOR  "A"
+#define PFX_SUBJECT  "K"
+#define PFX_IDENT    "XID"
+#define PFX_TYPE     "XT"
+#define PFX_TABLE    "XTB" /* table titles, row and column labels */
+#define PFX_PROVINCE "XP"  /* dc:coverage */
+/* Boolean prefixes (exact filters; none starts like a word prefix): */
+#define PFX_CLASS    "XC"  /* the class slug */
+#define PFX_DATE     "XFY" /* "1995", "1995-05", "1995-05-12" */
+#define PFX_DECADE   "XFD" /* "1990" */
+#define PFX_FCREATOR "XFA" /* whole creator, lower-cased */
+#define PFX_FSUBJECT "XFK" /* whole subject, lower-cased */
+#define PFX_FPROV    "XFP" /* whole coverage, lower-cased */
+#define PFX_DOC      "D"   /* the document id, to delete or replace it */
+#define PFX_PAGE     "Q"   /* unique: "Q<docid>#<page>" */
+
+/* Value slots: facets (as written; lists joined by LIST_SEP), the date as a
+ * sortable number YYYYMMDD, and the document id to collapse on. */
+enum {
+    SLOT_DATE = 0,
+    SLOT_CLASS,
+    SLOT_YEAR,
+    SLOT_DECADE,
+    SLOT_CREATOR,
+    SLOT_SUBJECT,
+    SLOT_PROVINCE,
+    SLOT_DOC
+};
+static const char LIST_SEP = '\x1f';
 
 enum {
     MAX_ID_BYTES = 200,         /* Xapian terms stop at 245 bytes */
+    MAX_FILTER_BYTES = 200,     /* longer filter values are cut */
     MAX_QUERY_BYTES = 64 * 1024,
     MAX_LIMIT = 10000,          /* hits returned by one call */
     MAX_OFFSET = 1000000000,
     MAX_WILDCARD = 256,         /* terms one wildcard expands to */
+    MAX_BOXES = 500,            /* word boxes returned per hit */
+    FACET_SAMPLE = 20000,       /* matches facets are counted over */
+    FACET_VALUES = 20,
     SNIPPET_WORDS = 30,
     SNIPPET_BEFORE = 10,        /* words shown before the first hit */
     MAX_GAP_BYTES = 24          /* longer runs between words become "…" */
@@ -41,11 +72,24 @@ enum {
 /* The as-written query weighs this much beside the folded one: Vietnamese
  * words differ by their marks alone ("thống" / "thông"), so a query typed
  * with marks must rank exact matches above folded ones. */
-static const double EXACT_BOOST = 2.0;
+static const double EXACT_BOOST = 4.0;
 
 static const unsigned QP_FLAGS =
     Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
     Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD;
+
+/* The facets, their slots and the filter prefixes that narrow to a value. */
+static const struct {
+    const char *name;
+    Xapian::valueno slot;
+    const char *prefix;
+    bool lower;               /* the filter term is lower-cased */
+} FACETS[] = {
+    {"class", SLOT_CLASS, PFX_CLASS, false},      {"year", SLOT_YEAR, PFX_DATE, false},
+    {"decade", SLOT_DECADE, PFX_DECADE, false},   {"creator", SLOT_CREATOR, PFX_FCREATOR, true},
+    {"subject", SLOT_SUBJECT, PFX_FSUBJECT, true}, {"province", SLOT_PROVINCE, PFX_FPROV, true},
+};
+enum { N_FACETS = sizeof FACETS / sizeof FACETS[0] };
 
 struct tl_index {
     Xapian::Database *db;          /* == wdb when writable */
@@ -83,11 +127,6 @@ struct JsonFree {
 };
 typedef std::unique_ptr<json_t, JsonFree> json_ptr;
 
-struct ResultsFree {
-    void operator()(tl_results_t *r) const { tl_results_free(r); }
-};
-typedef std::unique_ptr<tl_results_t, ResultsFree> results_ptr;
-
 /* A tl_buf_t released on every path out, exceptions included. */
 struct Buf {
     tl_buf_t b;
@@ -100,12 +139,6 @@ struct Buf {
 /* A word of text: bytes [b, e). */
 struct Word {
     size_t b, e;
-};
-
-/* What to mark in a snippet: folded words, and folded wildcard stems. */
-struct Marks {
-    std::set<std::string> words;
-    std::vector<std::string> stems;
 };
 
 } // namespace
@@ -138,6 +171,14 @@ fail_nomem(tl_index_t *idx, const char *what)
 {
     tl_errbuf_set(idx->errmsg, sizeof idx->errmsg, "%s: out of memory", what);
     return TL_ERR_NOMEM;
+}
+
+static tl_status_t
+fail_std(tl_index_t *idx, const std::exception &e, const char *what)
+{
+    tl_errbuf_set(idx->errmsg, sizeof idx->errmsg, "%s: unexpected exception: %s", what,
+                  e.what());
+    return TL_ERR_INTERNAL;
 }
 
 static tl_status_t
@@ -292,6 +333,17 @@ fold_word(const std::string &w)
 {
     std::string s;
     size_t i;
+    bool ascii = true;
+
+    for (char ch : w)
+        ascii = ascii && !(ch & 0x80);
+    if (ascii) {
+        s = w;
+        for (char &ch : s)
+            if (ch >= 'A' && ch <= 'Z')
+                ch = (char)(ch - 'A' + 'a');
+        return s;
+    }
 
     for (i = 0; i < w.size(); i++) {
         /* U+2019 and U+201B are E2 80 99 / E2 80 9B. */
@@ -309,11 +361,16 @@ fold_word(const std::string &w)
 
 /* ---- indexing -------------------------------------------------------------- */
 
-/* Adds the words of @lower (NFC, lower-cased) under @prefix and, where it
- * differs, each word's folded form at the same position, so phrases match
- * in either form.  TermGenerator splits the words; we copy its postings. */
+/* Adds the words of @lower (NFC, lower-cased) under @prefix: each word's
+ * folded form with its positions (what every query, phrases included,
+ * matches), and where it differs the form as written, without positions
+ * (what ranks exact matches first).  TermGenerator splits the words; we
+ * copy its postings.
+ * Without @positions the words are added as bare terms (found by word
+ * queries, not by phrases).  Folded words go into @spell when given. */
 static void
-index_both(Xapian::Document &doc, const std::string &lower, const std::string &prefix)
+index_both(Xapian::Document &doc, const std::string &lower, const std::string &prefix,
+           bool positions = true, std::set<std::string> *spell = NULL)
 {
     Xapian::Document tmp;
     Xapian::TermGenerator tg;
@@ -324,15 +381,26 @@ index_both(Xapian::Document &doc, const std::string &lower, const std::string &p
     tg.index_text(lower);
     for (Xapian::TermIterator t = tmp.termlist_begin(); t != tmp.termlist_end(); ++t) {
         const std::string term = *t;
-        const std::string folded = map_text(tl_text_fold, term);
+        bool ascii = true;
+        for (char ch : term)
+            ascii = ascii && !(ch & 0x80);
+        /* lower-case ASCII folds to itself: spare utf8proc the work */
+        const std::string folded = ascii ? term : map_text(tl_text_fold, term);
         bool differs = !folded.empty() && folded != term;
 
-        for (Xapian::PositionIterator p = t.positionlist_begin();
-             p != t.positionlist_end(); ++p) {
-            doc.add_posting(prefix + term, *p);
-            if (differs)
-                doc.add_posting(prefix + folded, *p);
+        if (spell && folded.size() > 2 && !is_digit((unsigned char)folded[0]))
+            spell->insert(folded);
+        /* the form as written only ranks exact matches first: it needs no
+         * positions, which halves the position table */
+        if (differs)
+            doc.add_term(prefix + term, t.get_wdf());
+        if (!positions) {
+            doc.add_term(prefix + (differs ? folded : term), t.get_wdf());
+            continue;
         }
+        for (Xapian::PositionIterator p = t.positionlist_begin();
+             p != t.positionlist_end(); ++p)
+            doc.add_posting(prefix + (differs ? folded : term), *p);
     }
 }
 
@@ -343,10 +411,137 @@ index_field(Xapian::Document &doc, const char *text, const char *prefix)
         index_both(doc, map_text(tl_text_lower, text), prefix);
 }
 
+/* Start of the UTF-8 character that ends just before byte @i of @s. */
+static size_t
+char_before(const std::string &s, size_t i)
+{
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+        i--;
+    return i > 0 ? i - 1 : 0;
+}
+
+static unsigned
+char_at(const std::string &s, size_t i)
+{
+    Xapian::Utf8Iterator it(s.data() + i, s.size() - i);
+    return *it;
+}
+
+/* Joins words split by a line-end hyphen ("phát tri-\nển" -> "phát triển")
+ * when the line goes on in lower case, so phrases and words match across
+ * the break; the halves go into @parts (indexed without positions, so a
+ * hyphen the author meant still finds them). */
+static std::string
+dehyphenate(const std::string &text, std::string &parts)
+{
+    std::string out;
+    size_t at = 0, i;
+
+    for (i = 1; i < text.size(); i++) {
+        size_t j, k, ws;
+        if (text[i] != '-' || !Xapian::Unicode::is_wordchar(char_at(text, char_before(text, i))))
+            continue;
+        for (j = i + 1; j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r');)
+            j++;
+        if (j >= text.size() || text[j] != '\n')
+            continue;
+        for (k = j + 1; k < text.size() && (text[k] == ' ' || text[k] == '\t');)
+            k++;
+        if (k >= text.size() ||
+            Xapian::Unicode::get_category(char_at(text, k)) != Xapian::Unicode::LOWERCASE_LETTER)
+            continue;
+        /* the halves: back to the word's start, on to its end */
+        for (ws = i; ws > 0 && Xapian::Unicode::is_wordchar(char_at(text, char_before(text, ws)));)
+            ws = char_before(text, ws);
+        size_t we = k;
+        while (we < text.size() && Xapian::Unicode::is_wordchar(char_at(text, we)))
+            for (we++; we < text.size() && ((unsigned char)text[we] & 0xc0) == 0x80;)
+                we++;
+        parts.append(text, ws, i - ws);
+        parts += ' ';
+        parts.append(text, k, we - k);
+        parts += '\n';
+        out.append(text, at, i - at);
+        at = k;
+        i = k;
+    }
+    out.append(text, at, std::string::npos);
+    return out;
+}
+
 static std::string
 page_term(const char *doc_id, size_t page)
 {
     return PFX_PAGE + std::string(doc_id) + "#" + std::to_string(page);
+}
+
+/* @s cut to at most @max bytes at a character boundary. */
+static std::string
+cut_utf8(const std::string &s, size_t max)
+{
+    size_t n = s.size();
+
+    if (n <= max)
+        return s;
+    n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+        n--;
+    return s.substr(0, n);
+}
+
+/* The boolean term that a filter on @prefix with @value looks for. */
+static std::string
+filter_term(const char *prefix, const std::string &value, bool lower)
+{
+    std::string v = lower ? map_text(tl_text_lower, value) : value;
+    return prefix + cut_utf8(v, MAX_FILTER_BYTES);
+}
+
+/* Reads a date as dc:date has it ("1995", "1995-05", "1995-05-12"; also
+ * "12/05/1995", "05/1995").  Returns the parts found (1 year, 2 month, 3
+ * day; 0 when it is not a date) with missing parts 0. */
+static int
+parse_date(const std::string &s, int *y, int *m, int *d)
+{
+    int a = 0, b = 0, c = 0, n = 0;
+    char x;
+
+    *y = *m = *d = 0;
+    if (s.size() > 10)
+        return 0;
+    if (sscanf(s.c_str(), "%4d-%2d-%2d%c", &a, &b, &c, &x) == 3 && s.size() == 10)
+        n = 3;
+    else if (sscanf(s.c_str(), "%4d-%2d%c", &a, &b, &x) == 2 && s.size() == 7)
+        n = 2;
+    else if (s.size() == 4 && sscanf(s.c_str(), "%4d%c", &a, &x) == 1)
+        n = 1;
+    else if (sscanf(s.c_str(), "%2d/%2d/%4d%c", &c, &b, &a, &x) == 3 && s.size() >= 8)
+        n = 3;
+    else if (sscanf(s.c_str(), "%2d/%4d%c", &b, &a, &x) == 2 && s.size() >= 6)
+        n = 2;
+    if (!n || a < 1 || a > 9999 || (n >= 2 && (b < 1 || b > 12)) || (n == 3 && (c < 1 || c > 31)))
+        return 0;
+    for (char ch : s)
+        if (!(ch >= '0' && ch <= '9') && ch != '-' && ch != '/')
+            return 0;
+    *y = a;
+    *m = n >= 2 ? b : 0;
+    *d = n == 3 ? c : 0;
+    return n;
+}
+
+static std::string
+date_part(int y, int m, int d)
+{
+    char buf[16];
+
+    if (d)
+        snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+    else if (m)
+        snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+    else
+        snprintf(buf, sizeof buf, "%04d", y);
+    return buf;
 }
 
 static json_t *
@@ -355,12 +550,34 @@ json_str_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
+/* The page's words with their boxes, one a line: "x0 y0 x1 y1 text". */
+static std::string
+word_boxes(const tl_page_t *p)
+{
+    std::string out;
+    char buf[64];
+    size_t i;
+
+    for (i = 0; i < p->n_words && p->words; i++) {
+        const tl_word_t *w = &p->words[i];
+        if (!w->text || !*w->text || !tl_text_valid_utf8(w->text, strlen(w->text)) ||
+            strpbrk(w->text, "\n\r") || strspn(w->text, " \t") == strlen(w->text))
+            continue;
+        snprintf(buf, sizeof buf, "%d %d %d %d ", w->x0, w->y0, w->x1, w->y1);
+        out += buf;
+        out += w->text;
+        out += '\n';
+    }
+    return out;
+}
+
 /* The page's stored record: what a hit reports, and the text for snippets. */
 static std::string
 page_data(const tl_doc_t *d, const char *cls, size_t page, const tl_page_t *p,
           const std::string &text)
 {
     json_ptr o(json_object());
+    const std::string words = word_boxes(p);
 
     if (!o)
         throw std::bad_alloc();
@@ -370,7 +587,10 @@ page_data(const tl_doc_t *d, const char *cls, size_t page, const tl_page_t *p,
         json_object_set_new(o.get(), "source_page", json_integer(p->source_page)) ||
         json_object_set_new(o.get(), "title", json_str_or_null(d->dc.title)) ||
         json_object_set_new(o.get(), "class", json_string(cls)) ||
-        json_object_set_new(o.get(), "text", json_string(text.c_str())))
+        json_object_set_new(o.get(), "date", json_str_or_null(d->dc.date)) ||
+        json_object_set_new(o.get(), "creator", json_str_or_null(d->dc.creator)) ||
+        json_object_set_new(o.get(), "text", json_string(text.c_str())) ||
+        (!words.empty() && json_object_set_new(o.get(), "words", json_string(words.c_str()))))
         throw std::bad_alloc(); /* strings were checked: only memory fails */
     cstr_ptr s(json_dumps(o.get(), JSON_COMPACT));
     if (!s)
@@ -378,18 +598,112 @@ page_data(const tl_doc_t *d, const char *cls, size_t page, const tl_page_t *p,
     return std::string(s.get());
 }
 
+/* Table titles, row and column labels of the page, once each. */
+static std::string
+table_labels(const tl_page_t *p)
+{
+    std::set<std::string> seen;
+    std::string out;
+    size_t i, k;
+
+    for (i = 0; i < p->n_tables && p->tables; i++) {
+        const tl_table_t *t = &p->tables[i];
+        const char *labels[2];
+        if (t->title && valid_utf8(t->title) && seen.insert(t->title).second)
+            out += std::string(t->title) + "\n";
+        for (k = 0; k < t->n_records && t->records; k++) {
+            labels[0] = t->records[k].row;
+            labels[1] = t->records[k].column;
+            for (const char *l : labels)
+                if (l && *l && valid_utf8(l) && seen.insert(l).second)
+                    out += std::string(l) + "\n";
+        }
+    }
+    return out;
+}
+
+/* Facets and filters of the document, the same on each of its pages. */
+struct DocFacets {
+    std::string date_value;        /* sortable YYYYMMDD, or empty */
+    std::vector<std::string> date_terms;
+    std::string year, decade;
+    std::string subjects;          /* LIST_SEP-joined */
+};
+
+static DocFacets
+doc_facets(const tl_doc_t *d)
+{
+    DocFacets f;
+    int y, m, dd, n;
+    size_t i;
+
+    if (d->dc.date && (n = parse_date(d->dc.date, &y, &m, &dd)) > 0) {
+        f.date_value = Xapian::sortable_serialise(y * 10000.0 + m * 100 + dd);
+        f.year = date_part(y, 0, 0);
+        f.decade = date_part(y / 10 * 10, 0, 0);
+        f.date_terms.push_back(f.year);
+        if (m)
+            f.date_terms.push_back(date_part(y, m, 0));
+        if (dd)
+            f.date_terms.push_back(date_part(y, m, dd));
+    }
+    for (i = 0; i < d->dc.n_subject && d->dc.subject; i++) {
+        if (!d->dc.subject[i] || !*d->dc.subject[i] || !valid_utf8(d->dc.subject[i]))
+            continue;
+        if (!f.subjects.empty())
+            f.subjects += LIST_SEP;
+        f.subjects += d->dc.subject[i];
+    }
+    return f;
+}
+
 static Xapian::Document
-make_page(const tl_doc_t *d, const char *cls, size_t page, const tl_page_t *p)
+make_page(const tl_doc_t *d, const char *cls, const DocFacets &f, size_t page,
+          const tl_page_t *p, std::set<std::string> &spell)
 {
     Xapian::Document doc;
     const std::string text = p->text ? map_text(tl_text_nfc, p->text) : std::string();
+    std::string parts;
+    const std::string joined = dehyphenate(text, parts);
+    size_t i;
 
-    index_both(doc, map_text(tl_text_lower, text), "");
+    index_both(doc, map_text(tl_text_lower, joined), "", true, &spell);
+    if (!parts.empty())
+        index_both(doc, map_text(tl_text_lower, parts), "", false);
     index_field(doc, d->dc.title, PFX_TITLE);
     index_field(doc, d->dc.creator, PFX_CREATOR);
     index_field(doc, d->dc.identifier, PFX_IDENT);
     index_field(doc, d->dc.type ? d->dc.type : tl_class_name(cls), PFX_TYPE);
+    index_field(doc, d->dc.coverage, PFX_PROVINCE);
+    for (i = 0; i < d->dc.n_subject && d->dc.subject; i++)
+        index_field(doc, d->dc.subject[i], PFX_SUBJECT);
+    index_field(doc, table_labels(p).c_str(), PFX_TABLE);
+
     doc.add_boolean_term(PFX_CLASS + std::string(cls));
+    doc.add_value(SLOT_CLASS, cls);
+    if (!f.date_value.empty()) {
+        doc.add_value(SLOT_DATE, f.date_value);
+        doc.add_value(SLOT_YEAR, f.year);
+        doc.add_value(SLOT_DECADE, f.decade);
+        for (const std::string &t : f.date_terms)
+            doc.add_boolean_term(PFX_DATE + t);
+        doc.add_boolean_term(PFX_DECADE + f.decade);
+    }
+    if (d->dc.creator && *d->dc.creator) {
+        doc.add_value(SLOT_CREATOR, d->dc.creator);
+        doc.add_boolean_term(filter_term(PFX_FCREATOR, d->dc.creator, true));
+    }
+    if (d->dc.coverage && *d->dc.coverage) {
+        doc.add_value(SLOT_PROVINCE, d->dc.coverage);
+        doc.add_boolean_term(filter_term(PFX_FPROV, d->dc.coverage, true));
+    }
+    if (!f.subjects.empty()) {
+        doc.add_value(SLOT_SUBJECT, f.subjects);
+        for (i = 0; i < d->dc.n_subject; i++)
+            if (d->dc.subject[i] && *d->dc.subject[i] && valid_utf8(d->dc.subject[i]))
+                doc.add_boolean_term(filter_term(PFX_FSUBJECT, d->dc.subject[i], true));
+    }
+    doc.add_value(SLOT_DOC, d->id);
     doc.add_boolean_term(PFX_DOC + std::string(d->id));
     doc.add_boolean_term(page_term(d->id, page));
     doc.set_data(page_data(d, cls, page, p, text));
@@ -418,7 +732,8 @@ check_doc(tl_index_t *idx, const tl_doc_t *d)
         return TL_ERR_ARG;
     }
     if (!valid_utf8(d->dc.title) || !valid_utf8(d->dc.creator) ||
-        !valid_utf8(d->dc.identifier) || !valid_utf8(d->dc.type)) {
+        !valid_utf8(d->dc.identifier) || !valid_utf8(d->dc.type) ||
+        !valid_utf8(d->dc.date) || !valid_utf8(d->dc.coverage)) {
         tl_errbuf_set(idx->errmsg, sizeof idx->errmsg,
                       "document %s: a Dublin Core field is not valid UTF-8", id);
         return TL_ERR_FORMAT;
@@ -452,6 +767,50 @@ refresh(tl_index_t *idx)
 
 /* ---- searching ------------------------------------------------------------- */
 
+/* A date bound: "1995" (a whole year), "1995-05", "1995-05-12"; the lower
+ * bound starts the period, the upper one ends it.  Empty: open. */
+static bool
+date_bound(const std::string &s, bool upper, double &out)
+{
+    int y, m, d;
+
+    if (s.empty())
+        return true;
+    if (!parse_date(s, &y, &m, &d))
+        return false;
+    if (!m)
+        m = upper ? 12 : 1;
+    if (!d)
+        d = upper ? 31 : 1;
+    out = y * 10000.0 + m * 100 + d;
+    return true;
+}
+
+static Xapian::Query
+date_range(const std::string &b, const std::string &e)
+{
+    double lo = 0, hi = 0;
+
+    if ((b.empty() && e.empty()) || !date_bound(b, false, lo) || !date_bound(e, true, hi))
+        return Xapian::Query(Xapian::Query::OP_INVALID);
+    if (b.empty())
+        return Xapian::Query(Xapian::Query::OP_VALUE_LE, SLOT_DATE, Xapian::sortable_serialise(hi));
+    if (e.empty())
+        return Xapian::Query(Xapian::Query::OP_VALUE_GE, SLOT_DATE, Xapian::sortable_serialise(lo));
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, SLOT_DATE, Xapian::sortable_serialise(lo),
+                         Xapian::sortable_serialise(hi));
+}
+
+/* date:1990..1999 and the like in a query. */
+class DateRangeProcessor : public Xapian::RangeProcessor {
+  public:
+    DateRangeProcessor() : Xapian::RangeProcessor(SLOT_DATE, "date:") {}
+    Xapian::Query operator()(const std::string &b, const std::string &e) override
+    {
+        return date_range(b, e);
+    }
+};
+
 static void
 setup_parser(Xapian::QueryParser &qp, Xapian::Database &db)
 {
@@ -461,32 +820,41 @@ setup_parser(Xapian::QueryParser &qp, Xapian::Database &db)
     qp.add_prefix("creator", PFX_CREATOR);
     qp.add_prefix("identifier", PFX_IDENT);
     qp.add_prefix("type", PFX_TYPE);
+    qp.add_prefix("subject", PFX_SUBJECT);
+    qp.add_prefix("province", PFX_PROVINCE);
+    qp.add_prefix("coverage", PFX_PROVINCE);
+    qp.add_prefix("table", PFX_TABLE);
     qp.add_boolean_prefix("class", PFX_CLASS);
+    qp.add_boolean_prefix("date", PFX_DATE);
+    qp.add_boolean_prefix("year", PFX_DATE);
+    qp.add_boolean_prefix("decade", PFX_DECADE);
+    qp.add_rangeprocessor((new DateRangeProcessor())->release());
     qp.set_max_expansion(MAX_WILDCARD, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
 }
 
 /* Parses @q (NFC, mapped by @fn) and never fails on syntax.  On a
- * QueryParserError ("thong AND", "AND OR NOT") it drops the boolean
- * operators and retries, then without any syntax, then falls back to the
- * plain words joined by AND. */
+ * QueryParserError ("thong AND", "AND OR NOT", "date:x..y") it drops the
+ * boolean operators and retries, then without any syntax, then falls back
+ * to the plain words joined by AND. */
 static Xapian::Query
-parse_lenient(Xapian::QueryParser &qp, const std::string &nfc, text_map_t fn)
+parse_lenient(Xapian::QueryParser &qp, const std::string &nfc, text_map_t fn,
+              unsigned extra = 0)
 {
     std::vector<Xapian::Query> terms;
     std::vector<Word> words;
     std::string q;
 
     try {
-        return qp.parse_query(map_query(nfc, fn, true), QP_FLAGS);
+        return qp.parse_query(map_query(nfc, fn, true), QP_FLAGS | extra);
     } catch (const Xapian::QueryParserError &) {
     }
     q = map_query(nfc, fn, false);
     try {
-        return qp.parse_query(q, QP_FLAGS & ~Xapian::QueryParser::FLAG_BOOLEAN);
+        return qp.parse_query(q, (QP_FLAGS | extra) & ~Xapian::QueryParser::FLAG_BOOLEAN);
     } catch (const Xapian::QueryParserError &) {
     }
     try {
-        return qp.parse_query(q, 0);
+        return qp.parse_query(q, extra);
     } catch (const Xapian::QueryParserError &) {
     }
     split_words(q, words);
@@ -500,18 +868,44 @@ parse_lenient(Xapian::QueryParser &qp, const std::string &nfc, text_map_t fn)
 static size_t
 word_prefix_len(const std::string &term)
 {
+    static const char *const word_prefixes[] = {PFX_TABLE, PFX_IDENT, PFX_TYPE,  PFX_PROVINCE,
+                                                PFX_TITLE, PFX_CREATOR, PFX_SUBJECT};
+
     if (term.empty())
         return std::string::npos;
     if (term[0] < 'A' || term[0] > 'Z')
         return 0;
-    if (term.compare(0, 3, PFX_IDENT) == 0)
-        return 3;
-    if (term.compare(0, 2, PFX_TYPE) == 0)
-        return 2;
-    if (term[0] == PFX_TITLE[0] || term[0] == PFX_CREATOR[0])
-        return 1;
+    for (const char *p : word_prefixes)
+        if (term.compare(0, strlen(p), p) == 0)
+            return strlen(p);
     return std::string::npos;
 }
+
+/* What to mark in a snippet: folded words and wildcard stems; and for the
+ * words typed with diacritics, the forms typed (folded -> as written), which
+ * are marked alone on a page that has them. */
+struct Marks {
+    std::set<std::string> words;
+    std::vector<std::string> stems;
+    std::map<std::string, std::set<std::string>> exact;
+    /* the pages of one search share their words: fold each once */
+    mutable std::unordered_map<std::string, std::string> folded, lowered;
+
+    const std::string &fold(const std::string &w) const
+    {
+        auto it = folded.find(w);
+        if (it == folded.end())
+            it = folded.emplace(w, fold_word(w)).first;
+        return it->second;
+    }
+    const std::string &lower(const std::string &w) const
+    {
+        auto it = lowered.find(w);
+        if (it == lowered.end())
+            it = lowered.emplace(w, map_text(tl_text_lower, w)).first;
+        return it->second;
+    }
+};
 
 /* Collects the folded words to mark from the parsed (folded) query, and
  * the stems of wildcards from the query text, which Query does not list. */
@@ -532,18 +926,53 @@ collect_marks(const Xapian::Query &q, const std::string &folded_text, Marks &m)
             m.stems.push_back(folded_text.substr(w.b, w.e - w.b));
 }
 
-static bool
-is_mark(const Marks &m, const std::string &text, const Word &w)
+/* ... and the words typed with diacritics, from the as-written query. */
+static void
+collect_exact(const Xapian::Query &q, Marks &m)
 {
-    const std::string f = fold_word(text.substr(w.b, w.e - w.b));
-
-    if (m.words.count(f))
-        return true;
-    for (const std::string &s : m.stems)
-        if (f.compare(0, s.size(), s) == 0)
-            return true;
-    return false;
+    for (Xapian::TermIterator t = q.get_unique_terms_begin(); t != q.get_terms_end(); ++t) {
+        const std::string term = *t;
+        size_t skip = word_prefix_len(term);
+        if (skip == std::string::npos || skip >= term.size())
+            continue;
+        const std::string w = term.substr(skip), f = fold_word(w);
+        if (f != w && m.words.count(f))
+            m.exact[f].insert(w);
+    }
 }
+
+/* Decides which words of one page are hits. */
+class PageMarks {
+    const Marks &m_;
+    std::set<std::string> present_; /* folded words whose typed form is here */
+
+  public:
+    PageMarks(const Marks &m, const std::string &text, const std::vector<Word> &words) : m_(m)
+    {
+        if (m.exact.empty())
+            return;
+        for (const Word &w : words) {
+            const std::string s = text.substr(w.b, w.e - w.b);
+            auto it = m.exact.find(m.fold(s));
+            if (it != m.exact.end() && it->second.count(m.lower(s)))
+                present_.insert(it->first);
+        }
+    }
+    bool is(const std::string &word) const
+    {
+        const std::string &f = m_.fold(word);
+
+        if (m_.words.count(f)) {
+            if (!present_.count(f))
+                return true;
+            return m_.exact.at(f).count(m_.lower(word)) > 0;
+        }
+        for (const std::string &s : m_.stems)
+            if (f.compare(0, s.size(), s) == 0)
+                return true;
+        return false;
+    }
+};
 
 /* The text between two words of a snippet, ASCII white space collapsed to
  * one space; a long run (a table's dotted leaders) shrinks to " … ". */
@@ -591,8 +1020,10 @@ make_snippets(const std::string &text, const Marks &m, char **plain_out, char **
     Buf plain, html;
 
     split_words(text, words);
+    const PageMarks pm(m, text, words);
     n = words.size();
-    for (first = 0; first < n && !is_mark(m, text, words[first]); first++)
+    for (first = 0; first < n && !pm.is(text.substr(words[first].b, words[first].e - words[first].b));
+         first++)
         ;
     if (first == n)
         first = 0;
@@ -602,7 +1033,7 @@ make_snippets(const std::string &text, const Marks &m, char **plain_out, char **
         s = e > SNIPPET_WORDS ? e - SNIPPET_WORDS : 0;
     hit.assign(n, 0);
     for (i = s; i < e; i++)
-        hit[i] = is_mark(m, text, words[i]);
+        hit[i] = pm.is(text.substr(words[i].b, words[i].e - words[i].b));
 
     if (s > 0)
         add_both(plain, html, "\xe2\x80\xa6 ");
@@ -638,6 +1069,44 @@ make_snippets(const std::string &text, const Marks &m, char **plain_out, char **
         throw std::bad_alloc();
 }
 
+/* The boxes of the page's recognised words that are hits, from the
+ * "x0 y0 x1 y1 text" lines of the stored record. */
+static void
+hit_boxes(const char *lines, const std::string &text, const Marks &m, tl_hit_t *h)
+{
+    std::vector<Word> tw;
+    std::vector<tl_box_t> boxes;
+    const char *l = lines, *nl;
+
+    split_words(text, tw);
+    const PageMarks pm(m, text, tw);
+    for (; l && *l && boxes.size() < MAX_BOXES; l = nl ? nl + 1 : NULL) {
+        tl_box_t b;
+        int used = 0;
+        nl = strchr(l, '\n');
+        /* one line at a time: %n must not run past its end */
+        const std::string line(l, nl ? (size_t)(nl - l) : strlen(l));
+        if (sscanf(line.c_str(), "%d %d %d %d %n", &b.x0, &b.y0, &b.x1, &b.y1, &used) < 4 ||
+            used <= 0 || (size_t)used > line.size())
+            continue;
+        const std::string word = line.substr((size_t)used);
+        std::vector<Word> parts;
+        split_words(word, parts);
+        for (const Word &p : parts)
+            if (pm.is(word.substr(p.b, p.e - p.b))) {
+                boxes.push_back(b);
+                break;
+            }
+    }
+    if (boxes.empty())
+        return;
+    h->boxes = (tl_box_t *)malloc(boxes.size() * sizeof(tl_box_t));
+    if (!h->boxes)
+        throw std::bad_alloc();
+    memcpy(h->boxes, boxes.data(), boxes.size() * sizeof(tl_box_t));
+    h->n_boxes = boxes.size();
+}
+
 static char *
 dup_json_string(json_t *o, const char *key)
 {
@@ -653,13 +1122,15 @@ dup_json_string(json_t *o, const char *key)
 
 /* Fills @h from the stored record of a matching page. */
 static tl_status_t
-fill_hit(tl_index_t *idx, tl_hit_t *h, const Xapian::MSetIterator &it, const Marks &m)
+fill_hit(tl_index_t *idx, tl_hit_t *h, const Xapian::MSetIterator &it, const Marks &m,
+         bool by_doc)
 {
     const std::string data = it.get_document().get_data();
     json_ptr o(json_loads(data.c_str(), 0, NULL));
     const char *text;
 
     h->score = it.get_weight();
+    h->n_doc_hits = by_doc ? it.get_collapse_count() + 1 : 1;
     if (!o || !json_is_object(o.get())) {
         tl_errbuf_set(idx->errmsg, sizeof idx->errmsg,
                       "index %s: the record of Xapian document %u is unreadable",
@@ -672,9 +1143,24 @@ fill_hit(tl_index_t *idx, tl_hit_t *h, const Xapian::MSetIterator &it, const Mar
     h->source_page = (int)json_integer_value(json_object_get(o.get(), "source_page"));
     h->title = dup_json_string(o.get(), "title");
     h->cls = dup_json_string(o.get(), "class");
+    h->date = dup_json_string(o.get(), "date");
+    h->creator = dup_json_string(o.get(), "creator");
     text = json_string_value(json_object_get(o.get(), "text"));
     make_snippets(text ? text : "", m, &h->snippet, &h->snippet_html);
+    hit_boxes(json_string_value(json_object_get(o.get(), "words")), text ? text : "", m, h);
+    if (!h->doc_id || !h->cls) {
+        tl_errbuf_set(idx->errmsg, sizeof idx->errmsg,
+                      "index %s: the record of Xapian document %u lacks its id",
+                      idx->path.c_str(), *it);
+        return TL_ERR_CORRUPT;
+    }
     return TL_OK;
+}
+
+static bool
+blank(const std::string &s)
+{
+    return s.find_first_not_of(" \t\r\n\f\v") == std::string::npos;
 }
 
 /* Builds the query: the folded form finds every spelling; the as-written
@@ -688,7 +1174,7 @@ build_query(tl_index_t *idx, const std::string &nfc, Marks &marks)
     std::string folded, lower;
     Xapian::Query qf, ql;
 
-    if (nfc.find_first_not_of(" \t\r\n\f\v") == std::string::npos)
+    if (blank(nfc))
         return Xapian::Query::MatchAll;
     setup_parser(qp, *idx->db);
     folded = map_query(nfc, tl_text_fold, true);
@@ -697,27 +1183,183 @@ build_query(tl_index_t *idx, const std::string &nfc, Marks &marks)
     collect_marks(qf, folded, marks);
     if (lower == folded)
         return qf;
-    ql = parse_lenient(qp, nfc, tl_text_lower);
+    /* written forms have no positions: their boost ignores phrases */
+    std::string unquoted = nfc;
+    std::replace(unquoted.begin(), unquoted.end(), '"', ' ');
+    ql = parse_lenient(qp, unquoted, tl_text_lower);
     if (qf.empty() || ql.empty())
         return qf;
+    collect_exact(ql, marks);
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE, qf,
                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, ql, EXACT_BOOST));
 }
 
+/* "Did you mean": the folded query with each word the index lacks replaced
+ * by Xapian's spelling suggestion, or empty when there is nothing to offer.
+ * (QueryParser's own correction also "corrects" words the index has.) */
+static std::string
+suggest(tl_index_t *idx, const std::string &nfc)
+{
+    const std::string folded = map_query(nfc, tl_text_fold, true);
+    std::vector<Word> runs;
+    std::string out;
+    size_t at = 0;
+    bool changed = false;
+
+    split_runs(folded, runs);
+    for (const Word &w : runs) {
+        const std::string run = folded.substr(w.b, w.e - w.b);
+        out.append(folded, at, w.b - at);
+        at = w.e;
+        if (is_operator(run) || (w.e < folded.size() && folded[w.e] == ':') ||
+            is_digit((unsigned char)run[0]) || idx->db->term_exists(run)) {
+            out += run;
+            continue;
+        }
+        const std::string s = idx->db->get_spelling_suggestion(run);
+        out += s.empty() ? run : s;
+        changed = changed || !s.empty();
+    }
+    out.append(folded, at, std::string::npos);
+    return changed ? out : std::string();
+}
+
+/* The filters of @o as one query (empty when none), or TL_ERR_ARG. */
 static tl_status_t
-run_search(tl_index_t *idx, const std::string &nfc, size_t offset, size_t limit,
-           tl_results_t **out)
+build_filters(tl_index_t *idx, const tl_search_opts_t *o, Xapian::Query &out)
+{
+    std::map<std::string, std::vector<Xapian::Query>> by_field;
+    std::vector<Xapian::Query> all;
+    size_t i, k;
+
+    for (i = 0; i < o->n_filters; i++) {
+        const tl_filter_t *f = &o->filters[i];
+        const char *field = f->field, *value = f->value;
+        if (!field || !value || !valid_utf8(field) || !valid_utf8(value) ||
+            strlen(value) > MAX_QUERY_BYTES) {
+            tl_errbuf_set(idx->errmsg, sizeof idx->errmsg,
+                          "filter %zu: missing, too long or not UTF-8", i + 1);
+            return TL_ERR_ARG;
+        }
+        const std::string v = map_text(tl_text_nfc, value);
+        if (!strcmp(field, "date")) {
+            size_t dots = v.find("..");
+            int y, m, d;
+            Xapian::Query q;
+            if (dots != std::string::npos)
+                q = date_range(v.substr(0, dots), v.substr(dots + 2));
+            else if (parse_date(v, &y, &m, &d))
+                q = Xapian::Query(PFX_DATE + date_part(y, m, d));
+            if (q.empty() || q.get_type() == Xapian::Query::OP_INVALID) {
+                tl_errbuf_set(idx->errmsg, sizeof idx->errmsg,
+                              "filter date: '%.60s' is not a date (1995, 1995-05-12) or a range "
+                              "(1990..1999)", value);
+                return TL_ERR_ARG;
+            }
+            by_field[field].push_back(q);
+            continue;
+        }
+        for (k = 0; k < N_FACETS && strcmp(field, FACETS[k].name); k++)
+            ;
+        if (k == N_FACETS) {
+            tl_errbuf_set(idx->errmsg, sizeof idx->errmsg,
+                          "unknown filter '%.40s' (class, year, decade, creator, subject, "
+                          "province, date)", field);
+            return TL_ERR_ARG;
+        }
+        by_field[field].push_back(Xapian::Query(filter_term(FACETS[k].prefix, v, FACETS[k].lower)));
+    }
+    for (auto &f : by_field)
+        all.push_back(Xapian::Query(Xapian::Query::OP_OR, f.second.begin(), f.second.end()));
+    if (!all.empty())
+        out = Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
+    return TL_OK;
+}
+
+/* Counts the values of the facet slots over the matches Xapian checks. */
+class FacetSpy : public Xapian::MatchSpy {
+  public:
+    std::map<std::string, size_t> counts[N_FACETS];
+    size_t seen = 0;
+
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        seen++;
+        for (size_t k = 0; k < N_FACETS; k++) {
+            const std::string v = doc.get_value(FACETS[k].slot);
+            size_t a = 0, e;
+            if (v.empty())
+                continue;
+            for (;;) {
+                e = v.find(LIST_SEP, a);
+                counts[k][v.substr(a, e == std::string::npos ? e : e - a)]++;
+                if (e == std::string::npos)
+                    break;
+                a = e + 1;
+            }
+        }
+    }
+};
+
+static void
+fill_facets(const FacetSpy &spy, size_t per_facet, tl_found_t *res)
+{
+    res->facets = (tl_facet_t *)calloc(N_FACETS, sizeof(tl_facet_t));
+    if (!res->facets)
+        throw std::bad_alloc();
+    res->n_facets = N_FACETS;
+    for (size_t k = 0; k < N_FACETS; k++) {
+        tl_facet_t *f = &res->facets[k];
+        std::vector<std::pair<size_t, std::string>> v;
+        f->name = FACETS[k].name;
+        for (const auto &c : spy.counts[k])
+            v.push_back(std::make_pair(c.second, c.first));
+        std::sort(v.begin(), v.end(), [](const std::pair<size_t, std::string> &a,
+                                         const std::pair<size_t, std::string> &b) {
+            return a.first != b.first ? a.first > b.first : a.second < b.second;
+        });
+        if (v.size() > per_facet)
+            v.resize(per_facet);
+        if (v.empty())
+            continue;
+        f->values = (tl_facet_value_t *)calloc(v.size(), sizeof(tl_facet_value_t));
+        if (!f->values)
+            throw std::bad_alloc();
+        for (const auto &p : v) {
+            tl_facet_value_t *fv = &f->values[f->n_values];
+            if (!(fv->value = strdup(p.second.c_str())))
+                throw std::bad_alloc();
+            fv->count = p.first;
+            f->n_values++;
+        }
+    }
+}
+
+struct FoundFree {
+    void operator()(tl_found_t *r) const { tl_found_free(r); }
+};
+typedef std::unique_ptr<tl_found_t, FoundFree> found_ptr;
+
+static tl_status_t
+run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_found_t **out)
 {
     Marks marks;
-    Xapian::Query q;
+    Xapian::Query q, filter;
+    FacetSpy spy;
     Xapian::Enquire enq(*idx->db);
     Xapian::MSet mset;
+    size_t offset = o->offset, limit = o->limit, check;
+    const size_t ndocs = idx->db->get_doccount();
     tl_status_t st;
 
-    q = build_query(idx, nfc, marks);
-    results_ptr res((tl_results_t *)calloc(1, sizeof(tl_results_t)));
+    found_ptr res((tl_found_t *)calloc(1, sizeof(tl_found_t)));
     if (!res)
         throw std::bad_alloc();
+    if ((st = build_filters(idx, o, filter)) != TL_OK)
+        return st;
+    q = build_query(idx, nfc, marks);
+    if (!filter.empty())
+        q = q.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
     if (q.empty()) {
         *out = res.release();
         return TL_OK;
@@ -727,19 +1369,43 @@ run_search(tl_index_t *idx, const std::string &nfc, size_t offset, size_t limit,
     if (offset > MAX_OFFSET)
         offset = MAX_OFFSET; /* Xapian counts in 32 bits; past the end anyway */
     enq.set_query(q);
+    if (o->by_doc)
+        enq.set_collapse_key(SLOT_DOC);
+    if (o->sort == TL_SORT_DATE_DESC || o->sort == TL_SORT_DATE_ASC)
+        enq.set_sort_by_value_then_relevance(SLOT_DATE, o->sort == TL_SORT_DATE_DESC);
+    check = offset + limit + 100;
+    if (o->facets) {
+        size_t sample = o->facet_sample ? o->facet_sample : (size_t)FACET_SAMPLE;
+        if (sample > check)
+            check = sample;
+        enq.add_matchspy(&spy);
+    }
+    if (check > ndocs)
+        check = ndocs;
     mset = enq.get_mset((Xapian::doccount)offset, (Xapian::doccount)limit,
-                        (Xapian::doccount)(offset + limit + 100));
+                        (Xapian::doccount)check);
     res->total = mset.get_matches_estimated();
+    res->total_min = mset.get_matches_lower_bound();
+    res->total_max = mset.get_matches_upper_bound();
+    if (o->facets) {
+        fill_facets(spy, o->facet_values ? o->facet_values : (size_t)FACET_VALUES, res.get());
+        res->facets_exact = spy.seen < check || check >= ndocs;
+    }
     if (mset.size()) {
         res->hits = (tl_hit_t *)calloc(mset.size(), sizeof(tl_hit_t));
         if (!res->hits)
             throw std::bad_alloc();
     }
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-        /* counted first, so tl_results_free() frees a half-filled hit */
+        /* counted first, so tl_found_free() frees a half-filled hit */
         tl_hit_t *h = &res->hits[res->n_hits++];
-        if ((st = fill_hit(idx, h, it, marks)) != TL_OK)
+        if ((st = fill_hit(idx, h, it, marks, o->by_doc != 0)) != TL_OK)
             return st;
+    }
+    if (res->total_max < 5 && !blank(nfc)) {
+        const std::string s = suggest(idx, nfc);
+        if (!s.empty() && !(res->suggestion = strdup(s.c_str())))
+            throw std::bad_alloc();
     }
     *out = res.release();
     return TL_OK;
@@ -884,23 +1550,30 @@ tl_index_add_doc(tl_index_t *idx, const tl_doc_t *doc)
         return st;
     try {
         const char *cls = doc->cls ? doc->cls : "khac";
+        const DocFacets f = doc_facets(doc);
         std::vector<Xapian::Document> pages;
+        std::set<std::string> spell;
         size_t i;
 
         for (i = 0; i < doc->n_pages; i++)
-            pages.push_back(make_page(doc, cls, i + 1, doc->pages[i]));
+            pages.push_back(make_page(doc, cls, f, i + 1, doc->pages[i], spell));
         /* one transaction, so a failure leaves the old pages in place */
         idx->wdb->begin_transaction(false);
         in_txn = true;
         idx->wdb->delete_document(PFX_DOC + std::string(doc->id));
         for (i = 0; i < pages.size(); i++)
             idx->wdb->replace_document(page_term(doc->id, i + 1), pages[i]);
+        /* the words "did you mean" may offer: once per document */
+        for (const std::string &w : spell)
+            idx->wdb->add_spelling(w);
         idx->wdb->commit_transaction();
         return TL_OK;
     } catch (const Xapian::Error &e) {
         st = fail_xapian(idx, e, what);
     } catch (const std::bad_alloc &) {
         st = fail_nomem(idx, what);
+    } catch (const std::exception &e) {
+        st = fail_std(idx, e, what);
     } catch (...) {
         st = fail_internal(idx, what);
     }
@@ -986,11 +1659,11 @@ tl_index_page_count(tl_index_t *idx)
 /* A whitespace-only query matches every page (browsing); any other string
  * that yields no words ("(", "*") matches none. */
 tl_status_t
-tl_index_search(tl_index_t *idx, const char *query, size_t offset, size_t limit,
-                tl_results_t **out)
+tl_index_find(tl_index_t *idx, const tl_search_opts_t *opts, tl_found_t **out)
 {
     static const char what[] = "searching";
     tl_status_t st = TL_OK;
+    const char *query;
     size_t len;
     int attempt;
 
@@ -999,9 +1672,12 @@ tl_index_search(tl_index_t *idx, const char *query, size_t offset, size_t limit,
     if (!idx)
         return TL_ERR_ARG;
     Locked lk(idx);
-    if (!query || !out)
+    if (!opts || !out)
         return fail(idx, TL_ERR_ARG,
-                    !out ? "tl_index_search: no place for results" : "tl_index_search: no query");
+                    !out ? "tl_index_find: no place for results" : "tl_index_find: no options");
+    if (opts->n_filters && !opts->filters)
+        return fail(idx, TL_ERR_ARG, "tl_index_find: filters missing");
+    query = opts->query ? opts->query : "";
     len = strlen(query);
     if (len > MAX_QUERY_BYTES) {
         tl_errbuf_set(idx->errmsg, sizeof idx->errmsg,
@@ -1016,7 +1692,7 @@ tl_index_search(tl_index_t *idx, const char *query, size_t offset, size_t limit,
         for (attempt = 0;; attempt++) {
             try {
                 refresh(idx);
-                return run_search(idx, nfc, offset, limit, out);
+                return run_find(idx, nfc, opts, out);
             } catch (const Xapian::DatabaseModifiedError &) {
                 if (attempt == 2)
                     throw;
@@ -1026,29 +1702,97 @@ tl_index_search(tl_index_t *idx, const char *query, size_t offset, size_t limit,
         st = fail_xapian(idx, e, what);
     } catch (const std::bad_alloc &) {
         st = fail_nomem(idx, what);
+    } catch (const std::exception &e) {
+        st = fail_std(idx, e, what);
     } catch (...) {
         st = fail_internal(idx, what);
     }
     return st;
 }
 
-void
-tl_results_free(tl_results_t *res)
+tl_status_t
+tl_index_search(tl_index_t *idx, const char *query, size_t offset, size_t limit,
+                tl_results_t **out)
+{
+    tl_search_opts_t o;
+    tl_found_t *f = NULL;
+    tl_results_t *r;
+    tl_status_t st;
+
+    if (out)
+        *out = NULL;
+    if (!idx)
+        return TL_ERR_ARG;
+    if (!query || !out) {
+        Locked lk(idx);
+        return fail(idx, TL_ERR_ARG,
+                    !out ? "tl_index_search: no place for results" : "tl_index_search: no query");
+    }
+    memset(&o, 0, sizeof o);
+    o.query = query;
+    o.offset = offset;
+    o.limit = limit;
+    if ((st = tl_index_find(idx, &o, &f)) != TL_OK)
+        return st;
+    if (!(r = (tl_results_t *)calloc(1, sizeof *r))) {
+        tl_found_free(f);
+        Locked lk(idx);
+        return fail_nomem(idx, "searching");
+    }
+    r->hits = f->hits;
+    r->n_hits = f->n_hits;
+    r->total = f->total;
+    f->hits = NULL;
+    f->n_hits = 0;
+    tl_found_free(f);
+    *out = r;
+    return TL_OK;
+}
+
+static void
+hits_free(tl_hit_t *hits, size_t n)
 {
     size_t i;
 
-    if (!res)
-        return;
-    for (i = 0; i < res->n_hits; i++) {
-        tl_hit_t *h = &res->hits[i];
+    for (i = 0; i < n; i++) {
+        tl_hit_t *h = &hits[i];
         free(h->doc_id);
         free(h->source);
         free(h->title);
         free(h->cls);
         free(h->snippet);
         free(h->snippet_html);
+        free(h->date);
+        free(h->creator);
+        free(h->boxes);
     }
-    free(res->hits);
+    free(hits);
+}
+
+void
+tl_results_free(tl_results_t *res)
+{
+    if (!res)
+        return;
+    hits_free(res->hits, res->n_hits);
+    free(res);
+}
+
+void
+tl_found_free(tl_found_t *res)
+{
+    size_t i, k;
+
+    if (!res)
+        return;
+    hits_free(res->hits, res->n_hits);
+    for (i = 0; res->facets && i < res->n_facets; i++) {
+        for (k = 0; k < res->facets[i].n_values; k++)
+            free(res->facets[i].values[k].value);
+        free(res->facets[i].values);
+    }
+    free(res->facets);
+    free(res->suggestion);
     free(res);
 }
 

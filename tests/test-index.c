@@ -2,10 +2,12 @@
  * exact search, phrases, fields, snippets, replace and delete, and misuse. */
 #include "config.h"
 #include "tap.h"
+#include "tl_archive.h"
 #include "tl_index.h"
 
 #include <pthread.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 /* Makes a document from NULL-terminated page texts (caller frees). */
 static tl_doc_t *
@@ -515,6 +517,453 @@ test_ranking(void)
     tl_index_free(idx);
 }
 
+/* ---- fielded search, filters, facets, by document ---------------------------- */
+
+static tl_doc_t *
+make_full(const char *id, const char *cls, const char *title, const char *creator,
+          const char *date, const char *coverage, const char *subject,
+          const char *const *texts)
+{
+    tl_doc_t *d = make_doc(id, cls, title, creator, NULL, texts);
+
+    if (!d)
+        return NULL;
+    tl_dc_set(&d->dc.date, date);
+    tl_dc_set(&d->dc.coverage, coverage);
+    if (subject) {
+        d->dc.subject = (char **)calloc(2, sizeof(char *));
+        if (d->dc.subject && tl_dc_set(&d->dc.subject[0], subject) == TL_OK)
+            d->dc.n_subject = 1;
+    }
+    return d;
+}
+
+static tl_status_t
+add_full(tl_index_t *idx, const char *id, const char *cls, const char *title,
+         const char *creator, const char *date, const char *coverage, const char *subject,
+         const char *const *texts)
+{
+    tl_doc_t *d = make_full(id, cls, title, creator, date, coverage, subject, texts);
+    tl_status_t st = tl_index_add_doc(idx, d);
+
+    tl_doc_free(d);
+    return st;
+}
+
+/* Runs tl_index_find() (NULL on failure, with a diagnostic). */
+static tl_found_t *
+find(tl_index_t *idx, tl_search_opts_t *o)
+{
+    tl_found_t *f = NULL;
+    tl_status_t st;
+
+    if (!o->limit)
+        o->limit = 20;
+    st = tl_index_find(idx, o, &f);
+    if (st != TL_OK)
+        printf("# find '%.40s' failed: %s: %s\n", o->query ? o->query : "", tl_status_to_string(st),
+               tl_index_errmsg(idx));
+    return f;
+}
+
+static long
+find_count(tl_index_t *idx, const char *q, const tl_filter_t *filters, size_t n)
+{
+    tl_search_opts_t o;
+    tl_found_t *f;
+    long c;
+
+    memset(&o, 0, sizeof o);
+    o.query = q;
+    o.filters = filters;
+    o.n_filters = n;
+    f = find(idx, &o);
+    c = f ? (long)f->n_hits : -1;
+    tl_found_free(f);
+    return c;
+}
+
+static const tl_facet_t *
+facet(const tl_found_t *f, const char *name)
+{
+    size_t i;
+
+    for (i = 0; f && i < f->n_facets; i++)
+        if (!strcmp(f->facets[i].name, name))
+            return &f->facets[i];
+    return NULL;
+}
+
+/* Count of @value in facet @name, -1 when absent. */
+static long
+facet_count(const tl_found_t *f, const char *name, const char *value)
+{
+    const tl_facet_t *fc = facet(f, name);
+    size_t i;
+
+    for (i = 0; fc && i < fc->n_values; i++)
+        if (!strcmp(fc->values[i].value, value))
+            return (long)fc->values[i].count;
+    return -1;
+}
+
+static const char *const fa_pages[] = {
+    "Báo cáo số liệu thống kê dân số tỉnh Nghệ An năm 1995.",
+    "Bảng 1. Dân số trung bình phân theo huyện.\nSố liệu sơ bộ.",
+    "Tình hình phát tri-\nển kinh tế xã hội của tỉnh trong năm.",
+    NULL,
+};
+static const char *const fb_pages[] = {
+    "Quyết định phê duyệt quy hoạch phát triển nông nghiệp tỉnh Thanh Hóa.",
+    NULL,
+};
+static const char *const fc_pages[] = {
+    "Báo cáo số liệu thống kê nông nghiệp năm 2003, tỉnh Nghệ An.",
+    NULL,
+};
+
+static void
+test_fielded(void)
+{
+    tl_index_t *idx = NULL;
+    char err[512];
+    tl_doc_t *d;
+    tl_search_opts_t o;
+    tl_found_t *f;
+    tl_filter_t fl[3];
+    size_t i;
+    int found;
+
+    ok(tl_index_open("fielded", 1, &idx, err, sizeof err) == TL_OK, "open a fielded index");
+    if (!idx)
+        return;
+    d = make_full("fa", "bao-cao", "Báo cáo dân số 1995", "Cục Thống kê Nghệ An", "1995-06-30",
+                  "Nghệ An", "Dân số", fa_pages);
+    /* a table on page 2, and word boxes on page 1 */
+    if (d && d->n_pages >= 2) {
+        tl_page_t *p = d->pages[1];
+        p->tables = (tl_table_t *)calloc(1, sizeof(tl_table_t));
+        if (p->tables) {
+            p->n_tables = 1;
+            tl_dc_set(&p->tables[0].title, "Dân số trung bình phân theo huyện");
+            p->tables[0].records = (tl_record_t *)calloc(1, sizeof(tl_record_t));
+            if (p->tables[0].records) {
+                p->tables[0].n_records = 1;
+                tl_dc_set(&p->tables[0].records[0].row, "Quỳnh Lưu");
+                tl_dc_set(&p->tables[0].records[0].column, "Năm 1995");
+                tl_dc_set(&p->tables[0].records[0].value, "350");
+            }
+        }
+        p = d->pages[0];
+        p->words = (tl_word_t *)calloc(3, sizeof(tl_word_t));
+        if (p->words) {
+            static const char *const w[] = {"Báo", "số", "liệu,"};
+            for (i = 0; i < 3; i++) {
+                tl_dc_set(&p->words[i].text, w[i]);
+                p->words[i].x0 = 10 + 100 * (int)i;
+                p->words[i].y0 = 20;
+                p->words[i].x1 = 90 + 100 * (int)i;
+                p->words[i].y1 = 40;
+            }
+            p->n_words = 3;
+        }
+    }
+    ok(d && tl_index_add_doc(idx, d) == TL_OK, "add a document with date, coverage, subject, "
+                                               "a table and word boxes");
+    tl_doc_free(d);
+    ok(add_full(idx, "fb", "quyet-dinh", "Quyết định quy hoạch", "UBND tỉnh Thanh Hóa",
+                "12/03/1998", "Thanh Hóa", "Nông nghiệp", fb_pages) == TL_OK &&
+           add_full(idx, "fc", "bao-cao", "Báo cáo nông nghiệp", "Cục Thống kê Nghệ An", "2003",
+                    "Nghệ An", "Nông nghiệp", fc_pages) == TL_OK &&
+           tl_index_commit(idx) == TL_OK,
+       "add two more documents");
+
+    /* fields */
+    ok(count(idx, "subject:nong") == 2, "subject: finds by subject, folded (%ld)",
+       count(idx, "subject:nong"));
+    ok(count(idx, "province:\"thanh hoa\"") == 1, "province: finds by coverage");
+    ok(count(idx, "coverage:nghệ") == 4, "coverage: is province: (%ld)", count(idx, "coverage:nghệ"));
+    ok(count(idx, "table:\"quynh luu\"") == 1, "table: finds a row label");
+    ok(count(idx, "table:huyen") == 1, "table: finds the table title");
+    ok(count(idx, "creator:\"thong ke\" nông") == 1, "creator: with a word");
+    ok(count(idx, "title:quyết") == 1, "title:");
+
+    /* dates */
+    ok(count(idx, "date:1990..1999") == 4, "date:1990..1999 (years): four pages (%ld)",
+       count(idx, "date:1990..1999"));
+    ok(count(idx, "date:1995-07-01..1999-12-31") == 1, "full dates: 1998-03-12 only (%ld)",
+       count(idx, "date:1995-07-01..1999-12-31"));
+    ok(count(idx, "date:2000..") == 1, "open range date:2000..");
+    ok(count(idx, "date:..1995") == 3, "open range date:..1995 (%ld)", count(idx, "date:..1995"));
+    ok(count(idx, "nông date:1998") == 1, "date:1998 as a filter with a word");
+    ok(count(idx, "date:1995-06") == 3, "date:1995-06 (a month)");
+    ok(count(idx, "year:2003") == 1 && count(idx, "decade:1990") == 4, "year: and decade:");
+    ok(count(idx, "date:abc..xyz") >= 0, "a bad range is not an error");
+
+    /* filters */
+    fl[0].field = "class";
+    fl[0].value = "bao-cao";
+    ok(find_count(idx, NULL, fl, 1) == 4, "filter class=bao-cao alone browses 4 pages");
+    fl[1].field = "year";
+    fl[1].value = "2003";
+    ok(find_count(idx, "nông", fl, 2) == 1, "class and year ANDed");
+    fl[1].field = "class";
+    fl[1].value = "quyet-dinh";
+    ok(find_count(idx, "nông", fl, 2) == 2, "two values of one field ORed");
+    fl[0].field = "province";
+    fl[0].value = "NGHỆ AN";
+    ok(find_count(idx, NULL, fl, 1) == 4, "province filter ignores case");
+    fl[0].field = "date";
+    fl[0].value = "1996..2010";
+    ok(find_count(idx, NULL, fl, 1) == 2, "date range filter");
+    fl[0].field = "subject";
+    fl[0].value = "Nông nghiệp";
+    fl[1].field = "creator";
+    fl[1].value = "Cục Thống kê Nghệ An";
+    ok(find_count(idx, NULL, fl, 2) == 1, "subject and creator filters");
+    fl[0].field = "colour";
+    ok(find_count(idx, NULL, fl, 1) == -1 && contains(tl_index_errmsg(idx), "colour"),
+       "an unknown filter is an error naming it: %s", tl_index_errmsg(idx));
+    fl[0].field = "date";
+    fl[0].value = "soon";
+    ok(find_count(idx, NULL, fl, 1) == -1, "a bad date filter is an error: %s",
+       tl_index_errmsg(idx));
+
+    /* facets */
+    memset(&o, 0, sizeof o);
+    o.query = "nông nghiệp";
+    o.facets = 1;
+    f = find(idx, &o);
+    ok(f && f->n_hits == 2 && f->n_facets == 6, "facets: six of them");
+    ok(facet_count(f, "class", "bao-cao") == 1 && facet_count(f, "class", "quyet-dinh") == 1,
+       "  class counts");
+    ok(facet_count(f, "year", "1998") == 1 && facet_count(f, "year", "2003") == 1 &&
+           facet_count(f, "decade", "1990") == 1 && facet_count(f, "decade", "2000") == 1,
+       "  year and decade counts");
+    ok(facet_count(f, "subject", "Nông nghiệp") == 2 && facet_count(f, "province", "Thanh Hóa") == 1,
+       "  subject and province counts, as written");
+    ok(facet_count(f, "creator", "Cục Thống kê Nghệ An") == 1, "  creator counts");
+    ok(f && f->facets_exact, "  counted over every match");
+    tl_found_free(f);
+    memset(&o, 0, sizeof o);
+    o.facets = 1;
+    f = find(idx, &o);
+    ok(facet_count(f, "class", "bao-cao") == 4 && facet_count(f, "subject", "Dân số") == 3,
+       "facets of the whole library count pages");
+    tl_found_free(f);
+
+    /* sorting */
+    memset(&o, 0, sizeof o);
+    o.query = "báo cáo";
+    o.sort = TL_SORT_DATE_DESC;
+    f = find(idx, &o);
+    is_str(f && f->n_hits ? f->hits[0].doc_id : NULL, "fc", "newest first");
+    is_str(f && f->n_hits ? f->hits[0].date : NULL, "2003", "  the hit has its date");
+    tl_found_free(f);
+    o.sort = TL_SORT_DATE_ASC;
+    f = find(idx, &o);
+    is_str(f && f->n_hits ? f->hits[0].doc_id : NULL, "fa", "oldest first");
+    tl_found_free(f);
+
+    /* per document */
+    memset(&o, 0, sizeof o);
+    o.query = "tỉnh";
+    f = find(idx, &o);
+    ok(f && f->n_hits == 4, "\"tỉnh\" finds four pages (%zu)", f ? f->n_hits : 0);
+    tl_found_free(f);
+    o.by_doc = 1;
+    f = find(idx, &o);
+    ok(f && f->n_hits == 3, "  in three documents (%zu)", f ? f->n_hits : 0);
+    found = 0;
+    for (i = 0; f && i < f->n_hits; i++)
+        if (!strcmp(f->hits[i].doc_id, "fa"))
+            found = (int)f->hits[i].n_doc_hits;
+    ok(found == 2, "  the first with its two pages (%d)", found);
+    tl_found_free(f);
+
+    /* exact diacritics marked alone, with their boxes */
+    memset(&o, 0, sizeof o);
+    o.query = "số";
+    f = find(idx, &o);
+    found = -1;
+    for (i = 0; f && i < f->n_hits; i++)
+        if (!strcmp(f->hits[i].doc_id, "fa") && f->hits[i].page == 2)
+            found = (int)i;
+    ok(found >= 0 && contains(f->hits[found].snippet, "Dân [số]") &&
+           contains(f->hits[found].snippet, "[Số] liệu") &&
+           !contains(f->hits[found].snippet, "[sơ]"),
+       "\"số\" marks số and Số, not sơ: %s", found >= 0 ? f->hits[found].snippet : "");
+    found = -1;
+    for (i = 0; f && i < f->n_hits; i++)
+        if (!strcmp(f->hits[i].doc_id, "fa") && f->hits[i].page == 1)
+            found = (int)i;
+    ok(found >= 0 && f->hits[found].n_boxes == 1 && f->hits[found].boxes[0].x0 == 110,
+       "  the hit's word box (%zu boxes)", found >= 0 ? f->hits[found].n_boxes : 0);
+    tl_found_free(f);
+    o.query = "so lieu";
+    f = find(idx, &o);
+    found = -1;
+    for (i = 0; f && i < f->n_hits; i++)
+        if (!strcmp(f->hits[i].doc_id, "fa") && f->hits[i].page == 1)
+            found = (int)i;
+    ok(found >= 0 && f->hits[found].n_boxes == 2, "  folded: two boxes, punctuation aside");
+    tl_found_free(f);
+    o.query = "sơ";
+    f = find(idx, &o);
+    ok(f && f->n_hits && contains(f->hits[0].snippet, "[sơ] bộ") &&
+           !contains(f->hits[0].snippet, "[Số]"),
+       "\"sơ\" ranks and marks sơ: %s", f && f->n_hits ? f->hits[0].snippet : "");
+    tl_found_free(f);
+
+    /* phrases across a line break and a line-end hyphen */
+    ok(count(idx, "\"theo huyện số liệu\"") == 1, "a phrase across a line break");
+    ok(count(idx, "\"phát triển kinh tế\"") == 1, "a phrase across a line-end hyphen (%ld)",
+       count(idx, "\"phát triển kinh tế\""));
+    ok(count(idx, "tri") == 1, "  the halves still found alone");
+
+    /* did you mean */
+    memset(&o, 0, sizeof o);
+    o.query = "nong nghiep thonh ke";
+    f = find(idx, &o);
+    ok(f && f->n_hits == 0 && f->suggestion && contains(f->suggestion, "thong ke"),
+       "a misspelt query gets a suggestion: %s", f && f->suggestion ? f->suggestion : "(none)");
+    tl_found_free(f);
+    o.query = "nông nghiệp";
+    f = find(idx, &o);
+    ok(f && f->n_hits && !f->suggestion, "  a good one none (%s)", f && f->suggestion ? f->suggestion : "");
+    tl_found_free(f);
+
+    /* deleting and replacing a document */
+    ok(tl_index_delete_doc(idx, "fa") == TL_OK && tl_index_commit(idx) == TL_OK,
+       "delete a document");
+    ok(count(idx, "table:huyen") == 0 && count(idx, "") == 2, "  its pages are gone");
+    fl[0].field = "province";
+    fl[0].value = "Nghệ An";
+    memset(&o, 0, sizeof o);
+    o.facets = 1;
+    f = find(idx, &o);
+    ok(facet_count(f, "subject", "Dân số") == -1, "  and its facet values");
+    tl_found_free(f);
+    ok(add_full(idx, "fc", "cong-van", "Công văn", "Cục Thống kê Nghệ An", "2004", "Nghệ An",
+                NULL, fc_pages) == TL_OK && tl_index_commit(idx) == TL_OK,
+       "re-add a document with a new class");
+    fl[0].field = "class";
+    fl[0].value = "bao-cao";
+    ok(find_count(idx, NULL, fl, 1) == 0, "  the old class is gone");
+    fl[0].value = "cong-van";
+    fl[1].field = "year";
+    fl[1].value = "2004";
+    ok(find_count(idx, NULL, fl, 2) == 1, "  the new one and its year are there");
+    tl_index_free(idx);
+}
+
+/* ---- tulieu reindex ------------------------------------------------------------- */
+
+/* A document to file: one page with text, a word box, a table and a date. */
+static tl_doc_t *
+archive_doc(const char *file, const char *text, const char *date)
+{
+    static const char *const none[] = {NULL};
+    tl_doc_t *d = make_full(NULL, "bao-cao", "Báo cáo", "Cục Thống kê", date, "Nghệ An",
+                            NULL, none);
+    tl_page_t *p = tl_page_new();
+    FILE *fp = fopen(file, "wb");
+
+    if (!d || !p || !fp) {
+        if (fp)
+            fclose(fp);
+        tl_page_free(p);
+        tl_doc_free(d);
+        return NULL;
+    }
+    fputs(text, fp);
+    fclose(fp);
+    tl_dc_set(&p->source, file);
+    tl_dc_set(&p->abs_path, file);
+    tl_dc_set(&p->format, "image/tiff");
+    tl_dc_set(&p->text, text);
+    tl_sha256_file(file, p->sha256);
+    p->source_page = 1;
+    p->words = (tl_word_t *)calloc(1, sizeof(tl_word_t));
+    if (p->words) {
+        tl_dc_set(&p->words[0].text, "Thống");
+        p->words[0].x0 = 7;
+        p->words[0].x1 = 70;
+        p->n_words = 1;
+    }
+    p->tables = (tl_table_t *)calloc(1, sizeof(tl_table_t));
+    if (p->tables) {
+        p->n_tables = 1;
+        tl_dc_set(&p->tables[0].title, "Sản lượng lúa");
+        tl_dc_set(&p->tables[0].style, "ruled");
+    }
+    tl_doc_add_page(d, p);
+    return d;
+}
+
+static void
+test_reindex(void)
+{
+    static const char *const ghost[] = {"bóng ma", NULL};
+    const char *tulieu = getenv("TULIEU");
+    tl_archive_t *a = NULL;
+    tl_index_t *idx = NULL;
+    tl_doc_t *d1, *d2;
+    char err[512], cmd[1024];
+    tl_search_opts_t o;
+    tl_found_t *f;
+    tl_filter_t fl;
+    struct stat sb;
+    int rc;
+
+    if (!tulieu) {
+        ok(1, "tulieu reindex # SKIP TULIEU not set: run under make check");
+        return;
+    }
+    ok(tl_archive_create("rlib", err, sizeof err) == TL_OK &&
+           tl_archive_open("rlib", &a, err, sizeof err) == TL_OK,
+       "a library (%s)", err);
+    d1 = archive_doc("one.tif", "Thống kê sản lượng lúa tỉnh Nghệ An", "1996-01-02");
+    d2 = archive_doc("two.tif", "Báo cáo dân số tỉnh Hà Tĩnh", "2005");
+    ok(d1 && d2 && tl_archive_file_doc(a, d1) == TL_OK && tl_archive_file_doc(a, d2) == TL_OK,
+       "file two documents (%s)", tl_archive_errmsg(a));
+    /* a stale index: one filed document missing, one that is not filed */
+    ok(tl_index_open("rlib/index", 1, &idx, err, sizeof err) == TL_OK && d2 && d2->id &&
+           tl_index_add_doc(idx, d2) == TL_OK &&
+           add(idx, "ghost", "khac", NULL, NULL, NULL, ghost) == TL_OK &&
+           tl_index_commit(idx) == TL_OK,
+       "a stale index");
+    tl_index_free(idx);
+    idx = NULL;
+    tl_doc_free(d1);
+    tl_doc_free(d2);
+    tl_archive_free(a);
+
+    snprintf(cmd, sizeof cmd, "\"%s\" reindex -q -L rlib", tulieu);
+    rc = system(cmd);
+    ok(rc == 0, "tulieu reindex: exit 0 (%d)", rc);
+    ok(stat("rlib/index.new", &sb) != 0, "  nothing left aside");
+    ok(tl_index_open("rlib/index", 0, &idx, err, sizeof err) == TL_OK, "  the index opens");
+    if (!idx)
+        return;
+    ok(count(idx, "") == 2 && count(idx, "bong ma") == 0, "  both filed pages, not the ghost");
+    memset(&o, 0, sizeof o);
+    o.query = "thong";
+    o.limit = 5;
+    f = find(idx, &o);
+    ok(f && f->n_hits == 1 && f->hits[0].n_boxes == 1 && f->hits[0].boxes[0].x1 == 70,
+       "  word boxes read back from the page record");
+    tl_found_free(f);
+    fl.field = "date";
+    fl.value = "1990..1999";
+    ok(count(idx, "table:\"san luong\"") == 2 && find_count(idx, "tỉnh", &fl, 1) == 1,
+       "  table titles and dates read back");
+    tl_index_free(idx);
+    snprintf(cmd, sizeof cmd, "\"%s\" reindex -L no/such/lib 2>/dev/null", tulieu);
+    rc = system(cmd);
+    ok(WIFEXITED(rc) && WEXITSTATUS(rc) == 2, "reindex of a missing library: exit 2");
+}
+
 /* Snippets of a long page: a window of 30 words around the first hit. */
 static void
 test_snippet_window(void)
@@ -690,6 +1139,8 @@ main(void)
     tl_index_free(idx);
 
     test_ranking();
+    test_fielded();
+    test_reindex();
     test_snippet_window();
     test_threads();
     test_reader_writer();

@@ -1,0 +1,136 @@
+#!/bin/sh
+# bench/search.sh - tulieu's search at archive scale, against Xapian's omindex.
+#
+#   bench/search.sh [PAGES]          default 1000000; try 100000 first
+#
+# Generates PAGES pages of text from the dev corpus's vocabulary and phrases
+# (bench/search.c: a bigram chain over ../shared/corpus/truth/pages, figures
+# redrawn), then measures, on the same text files:
+#   1. indexing rate: tulieu (tl_index_add_doc, 10 pages a document, with
+#      Dublin Core, facets, spelling) against omindex (package xapian-omega);
+#      wall and CPU time, since the machine may be shared;
+#   2. query latency p50/p95/p99 for a fixed mix of 100 queries (word,
+#      phrase, fielded, faceted), warm (3 passes after a warm-up) and cold
+#      (the index's files evicted from the page cache before each query with
+#      posix_fadvise(DONTNEED), the handle reopened; BENCH_DROP_CACHES=1
+#      also drops the whole page cache once, when /proc/sys/vm is writable);
+#   3. recall of 30 corpus words typed without diacritics: pages found /
+#      pages holding the word in any spelling (counted from the text files),
+#      for tulieu and for omindex (queried with quest).
+#
+# Environment: BENCH_DIR (default /tmp/tulieu-bench), BUILD (a release build
+# folder, made when missing), CORPUS (default ../shared/corpus/truth/pages),
+# SKIP_OMINDEX=1, BENCH_VERBOSE=1 (each query's latency).
+# Everything large goes under BENCH_DIR, outside the tree.
+set -eu
+
+N=${1:-1000000}
+top=$(cd "$(dirname "$0")/.." && pwd)
+CORPUS=${CORPUS:-$top/../shared/corpus/truth/pages}
+[ -d "$CORPUS" ] || CORPUS=/work/shared/corpus/truth/pages
+BENCH_DIR=${BENCH_DIR:-/tmp/tulieu-bench}
+BUILD=${BUILD:-$BENCH_DIR/build}
+data=$BENCH_DIR/pages
+ours=$BENCH_DIR/tulieu-$N
+omega=$BENCH_DIR/omega-$N
+bin=$BENCH_DIR/search
+mkdir -p "$BENCH_DIR" "$BUILD"
+
+say() { printf '%s\n' "$*"; }
+
+# ---- build: an optimised build without sanitizers, outside the tree
+if [ ! -f "$BUILD/.libs/libtlindex.a" ] || [ "$top/index/index.cc" -nt "$BUILD/.libs/libtlindex.a" ]; then
+    say "building (release) in $BUILD ..."
+    if [ ! -f "$BUILD/Makefile" ]; then
+        [ -x "$top/configure" ] || (cd "$top" && autoreconf -fi)
+        (cd "$BUILD" && "$top/configure" -q CFLAGS="-O2 -g" CXXFLAGS="-O2 -g")
+    fi
+    make -s -C "$BUILD" -j2 libtlindex.la libtlcore.la
+fi
+cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -I"$BUILD" -I"$top/common" -I"$top/index" \
+    "$top/bench/search.c" "$BUILD/.libs/libtlindex.a" "$BUILD/.libs/libtlcore.a" \
+    -lxapian -ljansson -lutf8proc -lcrypto -lstdc++ -lpthread -lm -o "$bin"
+
+have_omindex=1
+if [ "${SKIP_OMINDEX:-0}" = 1 ]; then
+    have_omindex=0
+elif ! command -v omindex >/dev/null 2>&1 || ! command -v quest >/dev/null 2>&1; then
+    say "omindex or quest missing: apt-get install xapian-omega xapian-tools (comparison skipped)"
+    have_omindex=0
+fi
+
+say "== $N pages (machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+"$bin" gen "$CORPUS" "$data" "$N"
+# omindex reads a folder: give it exactly the first N pages
+tree=$BENCH_DIR/tree-$N
+if [ ! -d "$tree" ]; then
+    mkdir -p "$tree"
+    i=0
+    while [ $((i * 1000)) -lt "$N" ]; do
+        d=$(printf %04d "$i")
+        ln -s "$data/text/$d" "$tree/$d"
+        i=$((i + 1))
+    done
+fi
+
+# ---- 1. indexing
+timed() { # label command...: prints wall, user, sys
+    label=$1; shift
+    /usr/bin/time -f "$label: wall %e s, cpu %U s user + %S s sys" "$@" 2>"$BENCH_DIR/time.txt" >"$BENCH_DIR/out.txt" || {
+        cat "$BENCH_DIR/out.txt" "$BENCH_DIR/time.txt" >&2; exit 1; }
+    tail -1 "$BENCH_DIR/time.txt"
+    cpu=$(tail -1 "$BENCH_DIR/time.txt" | sed 's/.*cpu \([0-9.]*\) s user + \([0-9.]*\) s sys/\1 \2/' | awk '{print $1 + $2}')
+}
+# (built aside and renamed when whole, so an interrupted run is not reused)
+if [ ! -d "$ours" ]; then
+    rm -rf "$ours.part"
+    timed "tulieu index" "$bin" index "$data" "$ours.part" "$N"
+    mv "$ours.part" "$ours"
+    ours_cpu=$cpu
+    say "  tulieu: $(awk -v n="$N" -v c="$ours_cpu" 'BEGIN{printf "%.0f", n / c}') pages per CPU second, index $(du -sh "$ours" | cut -f1)"
+fi
+if [ $have_omindex = 1 ] && [ ! -d "$omega" ]; then
+    rm -rf "$omega.part"
+    timed "omindex" omindex --db "$omega.part" --url /text --follow "$tree"
+    mv "$omega.part" "$omega"
+    om_cpu=$cpu
+    say "  omindex: $(awk -v n="$N" -v c="$om_cpu" 'BEGIN{printf "%.0f", n / c}') pages per CPU second, index $(du -sh "$omega" | cut -f1)"
+    [ -n "${ours_cpu:-}" ] &&
+        say "  tulieu / omindex indexing rate (CPU): $(awk -v a="$ours_cpu" -v b="$om_cpu" 'BEGIN{printf "%.2f", b / a}')"
+fi
+
+# ---- 2. latency
+if [ "${BENCH_DROP_CACHES:-0}" = 1 ] && (sync && echo 1 >/proc/sys/vm/drop_caches) 2>/dev/null; then
+    say "cold: whole page cache dropped once (drop_caches), then the index's files evicted before each query"
+else
+    say "cold: the index's files evicted from the page cache with posix_fadvise(DONTNEED) before each query"
+    say "      (BENCH_DROP_CACHES=1 also drops the whole page cache first, when writable; not on a shared machine)"
+fi
+"$bin" latency "$ours" "$CORPUS"
+
+# ---- 3. recall of folded queries
+"$bin" truth "$data" "$N" "$CORPUS" >"$BENCH_DIR/truth.tsv"
+words=$(cut -f1 "$BENCH_DIR/truth.tsv")
+# shellcheck disable=SC2086
+"$bin" count "$ours" $words >"$BENCH_DIR/ours.tsv"
+: >"$BENCH_DIR/omega.tsv"
+if [ $have_omindex = 1 ]; then
+    for w in $words; do
+        n=$(quest -d "$omega" -m 0 -c 100000000 "$w" | sed -n 's/^\(Exactly\|About\) \([0-9]*\) match.*/\2/p')
+        printf '%s\t%s\n' "$w" "${n:-0}" >>"$BENCH_DIR/omega.tsv"
+    done
+fi
+awk -F'\t' -v om=$have_omindex '
+    FILENAME ~ /truth/ { truth[$1] = $2; order[++n] = $1; next }
+    FILENAME ~ /ours/  { ours[$1] = $2; next }
+    { omega[$1] = $2 }
+    END {
+        for (i = 1; i <= n; i++) {
+            w = order[i]; t += truth[w]
+            o += (ours[w] < truth[w] ? ours[w] : truth[w]); g += (omega[w] < truth[w] ? omega[w] : truth[w])
+            if (ours[w] != truth[w]) printf "  mismatch: %s tulieu %d, truth %d\n", w, ours[w], truth[w]
+        }
+        printf "recall, %d folded words (%d page-word pairs): tulieu %.1f%%", n, t, 100 * o / t
+        if (om) printf ", omindex %.1f%%", 100 * g / t
+        printf "\n"
+    }' "$BENCH_DIR/truth.tsv" "$BENCH_DIR/ours.tsv" "$BENCH_DIR/omega.tsv"

@@ -1,0 +1,236 @@
+/* reindex.c - `tulieu reindex`: rebuild the search index from the archive.
+ *
+ * The new index is built beside the old one (LIB/index.new), then swapped
+ * in with one atomic rename (renameat2 RENAME_EXCHANGE), so searches see
+ * the old index or the new one, never a half-built one.  The old index is
+ * held open writable meanwhile: that takes its writer lock, so an ingest
+ * cannot file into an index about to be replaced. */
+#include "config.h"
+#include "cli.h"
+#include "tl_archive.h"
+#include "tl_index.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void
+reindex_usage(FILE *fp)
+{
+    fprintf(fp, "Usage: tulieu reindex -L LIB [-q]\n"
+                "Rebuild the library's search index from its archived documents (text,\n"
+                "Dublin Core, tables, word boxes), aside, then swap it in at once.\n\n"
+                "  -L, --library LIB  the library\n"
+                "  -q, --quiet        no progress\n"
+                "  -h, --help         this help\n");
+}
+
+/* Adds the word boxes of page record @path (pages/NNNN.json) to @p; a
+ * missing or unreadable record only costs the highlighting. */
+static void
+load_words(const char *path, tl_page_t *p)
+{
+    json_t *root = json_load_file(path, 0, NULL), *words = json_object_get(root, "words");
+    size_t i, n = json_array_size(words);
+
+    if (n && (p->words = calloc(n, sizeof(tl_word_t)))) {
+        for (i = 0; i < n; i++) {
+            json_t *w = json_array_get(words, i), *b = json_object_get(w, "bbox");
+            const char *t = json_string_value(json_object_get(w, "text"));
+            tl_word_t *o = &p->words[p->n_words];
+            if (!t || json_array_size(b) != 4 || !(o->text = strdup(t)))
+                continue;
+            o->x0 = (int)json_integer_value(json_array_get(b, 0));
+            o->y0 = (int)json_integer_value(json_array_get(b, 1));
+            o->x1 = (int)json_integer_value(json_array_get(b, 2));
+            o->y1 = (int)json_integer_value(json_array_get(b, 3));
+            o->line = (int)json_integer_value(json_object_get(w, "line"));
+            p->n_words++;
+        }
+    }
+    json_decref(root);
+}
+
+static char *
+json_dup(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? strdup(s) : NULL;
+}
+
+/* Adds the tables' titles and row and column labels from document.json
+ * (all the index reads of them). */
+static void
+load_tables(json_t *jpage, tl_page_t *p)
+{
+    json_t *tables = json_object_get(jpage, "tables");
+    size_t i, k, n = json_array_size(tables);
+
+    if (!n || !(p->tables = calloc(n, sizeof(tl_table_t))))
+        return;
+    p->n_tables = n;
+    for (i = 0; i < n; i++) {
+        json_t *jt = json_array_get(tables, i), *recs = json_object_get(jt, "records");
+        tl_table_t *t = &p->tables[i];
+        t->title = json_dup(jt, "title");
+        if (!json_array_size(recs) ||
+            !(t->records = calloc(json_array_size(recs), sizeof(tl_record_t))))
+            continue;
+        for (k = 0; k < json_array_size(recs); k++) {
+            json_t *jr = json_array_get(recs, k);
+            tl_record_t *r = &t->records[t->n_records++];
+            r->row = json_dup(jr, "row");
+            r->column = json_dup(jr, "column");
+            r->value = json_dup(jr, "value");
+        }
+    }
+}
+
+/* Loads document @id with what the index needs beyond tl_archive_load_doc(). */
+static tl_status_t
+load_full(tl_archive_t *a, const char *lib, const char *id, tl_doc_t **out)
+{
+    tl_status_t st = tl_archive_load_doc(a, id, out);
+    char *text = NULL, path[4096];
+    json_t *root = NULL, *pages;
+    size_t i;
+
+    if (st != TL_OK)
+        return st;
+    if (tl_archive_doc_json(a, id, &text) == TL_OK)
+        root = json_loads(text, 0, NULL);
+    free(text);
+    pages = json_object_get(root, "pages");
+    for (i = 0; i < (*out)->n_pages; i++) {
+        tl_page_t *p = (*out)->pages[i];
+        snprintf(path, sizeof path, "%s/objects/%s/pages/%04zu.json", lib, id, i + 1);
+        load_words(path, p);
+        load_tables(json_array_get(pages, i), p);
+    }
+    json_decref(root);
+    return TL_OK;
+}
+
+/* Swaps the folders @a and @b atomically; when @b is missing, renames. */
+static int
+swap_dirs(const char *a, const char *b)
+{
+    if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0)
+        return 0;
+    if (errno == ENOENT)
+        return rename(a, b);
+    return -1;
+}
+
+int
+cmd_reindex(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"library", required_argument, NULL, 'L'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *lib = NULL;
+    int c, quiet = 0, rc = EXIT_USAGE;
+    tl_archive_t *a = NULL;
+    tl_index_t *old = NULL, *idx = NULL;
+    char err[512], *aside = NULL, **ids = NULL;
+    const char *ipath;
+    size_t n = 0, i, failed = 0, pages = 0;
+    tl_status_t st;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "L:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'L': lib = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': reindex_usage(stdout); return EXIT_ALL_DONE;
+        default: reindex_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (!cli_need_lib(lib, "reindex", reindex_usage))
+        return EXIT_USAGE;
+    if (optind < argc) {
+        cli_error("reindex: unexpected argument '%s'", argv[optind]);
+        reindex_usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (tl_archive_open(lib, &a, err, sizeof err) != TL_OK) {
+        cli_error("%s", err);
+        return EXIT_USAGE;
+    }
+    ipath = tl_archive_index_path(a);
+    if (!(aside = malloc(strlen(ipath) + 5)))
+        goto out;
+    sprintf(aside, "%s.new", ipath);
+    /* hold the live index's writer lock while we build */
+    if (tl_index_open(ipath, 1, &old, err, sizeof err) != TL_OK) {
+        cli_error("reindex: %s", err);
+        goto out;
+    }
+    if (tl_remove_tree(aside) != TL_OK) {
+        cli_error("reindex: cannot clear %s", aside);
+        goto out;
+    }
+    if (tl_index_open(aside, 1, &idx, err, sizeof err) != TL_OK) {
+        cli_error("reindex: %s", err);
+        goto out;
+    }
+    if (tl_archive_list_docs(a, &ids, &n) != TL_OK) {
+        cli_error("reindex: %s", tl_archive_errmsg(a));
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        tl_doc_t *d = NULL;
+        if ((st = load_full(a, lib, ids[i], &d)) != TL_OK) {
+            cli_error("reindex: document %s: %s", ids[i], tl_archive_errmsg(a));
+            failed++;
+            continue;
+        }
+        if (tl_index_add_doc(idx, d) != TL_OK) {
+            cli_error("reindex: document %s: %s", ids[i], tl_index_errmsg(idx));
+            failed++;
+        } else {
+            pages += d->n_pages;
+        }
+        tl_doc_free(d);
+        if (!quiet && (i + 1) % 100 == 0)
+            fprintf(stderr, "tulieu: reindex: %zu of %zu documents\n", i + 1, n);
+    }
+    if (tl_index_commit(idx) != TL_OK) {
+        cli_error("reindex: %s", tl_index_errmsg(idx));
+        goto out;
+    }
+    tl_index_free(idx);
+    idx = NULL;
+    if (swap_dirs(aside, ipath) != 0) {
+        cli_error("reindex: cannot move %s to %s: %s", aside, ipath, strerror(errno));
+        goto out;
+    }
+    tl_fsync_dir(lib);
+    /* aside now holds the old index; release its lock, then remove it */
+    tl_index_free(old);
+    old = NULL;
+    tl_remove_tree(aside);
+    for (i = 0; i < n; i++)
+        tl_archive_mark_indexed(a, ids[i]);
+    if (!quiet)
+        printf("reindexed %zu document%s (%zu page%s)%s\n", n - failed, n - failed == 1 ? "" : "s",
+               pages, pages == 1 ? "" : "s", failed ? "; some failed, see above" : "");
+    rc = failed ? EXIT_SOME_FAILED : EXIT_ALL_DONE;
+out:
+    tl_archive_ids_free(ids, n);
+    if (idx) {
+        tl_index_free(idx);
+        tl_remove_tree(aside);
+    }
+    tl_index_free(old);
+    free(aside);
+    tl_archive_free(a);
+    return rc;
+}
