@@ -1360,6 +1360,15 @@ run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_
     q = build_query(idx, nfc, marks);
     if (!filter.empty())
         q = q.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
+    if (!q.empty() && o->n_exclude) {
+        std::vector<Xapian::Query> ex;
+        for (size_t i = 0; i < o->n_exclude; i++)
+            if (o->exclude[i])
+                ex.push_back(Xapian::Query(PFX_DOC + std::string(o->exclude[i])));
+        if (!ex.empty())
+            q = Xapian::Query(Xapian::Query::OP_AND_NOT, q,
+                              Xapian::Query(Xapian::Query::OP_OR, ex.begin(), ex.end()));
+    }
     if (q.empty()) {
         *out = res.release();
         return TL_OK;
@@ -1380,11 +1389,13 @@ run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_
             check = sample;
         enq.add_matchspy(&spy);
     }
-    if (check > ndocs)
+    /* With documents excluded, an estimate could count their pages: check
+     * every match, so totals and facets are exact. */
+    if (check > ndocs || o->n_exclude)
         check = ndocs;
     mset = enq.get_mset((Xapian::doccount)offset, (Xapian::doccount)limit,
                         (Xapian::doccount)check);
-    res->total = mset.get_matches_estimated();
+    res->total = o->n_exclude ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
     res->total_min = mset.get_matches_lower_bound();
     res->total_max = mset.get_matches_upper_bound();
     if (o->facets) {
@@ -1677,6 +1688,8 @@ tl_index_find(tl_index_t *idx, const tl_search_opts_t *opts, tl_found_t **out)
                     !out ? "tl_index_find: no place for results" : "tl_index_find: no options");
     if (opts->n_filters && !opts->filters)
         return fail(idx, TL_ERR_ARG, "tl_index_find: filters missing");
+    if (opts->n_exclude && !opts->exclude)
+        return fail(idx, TL_ERR_ARG, "tl_index_find: excluded documents missing");
     query = opts->query ? opts->query : "";
     len = strlen(query);
     if (len > MAX_QUERY_BYTES) {
@@ -1806,85 +1819,38 @@ tl_status_t
 tl_index_search_excluding(tl_index_t *idx, const char *query, const char *const *exclude,
                           size_t n_exclude, size_t offset, size_t limit, tl_results_t **out)
 {
-    static const char what[] = "searching";
-    tl_status_t st = TL_OK;
-    size_t len, i;
-    int attempt;
+    tl_search_opts_t o;
+    tl_found_t *f = NULL;
+    tl_results_t *r;
+    tl_status_t st;
 
     if (out)
         *out = NULL;
     if (!idx)
         return TL_ERR_ARG;
-    Locked lk(idx);
-    if (!query || !out || (n_exclude && !exclude))
+    if (!query || !out || (n_exclude && !exclude)) {
+        Locked lk(idx);
         return fail(idx, TL_ERR_ARG, "tl_index_search_excluding: missing argument");
-    len = strlen(query);
-    if (len > MAX_QUERY_BYTES) {
-        tl_errbuf_set(idx->errmsg, sizeof idx->errmsg,
-                      "query is too long (%zu bytes, at most %d)", len, MAX_QUERY_BYTES);
-        return TL_ERR_ARG;
     }
-    if (!tl_text_valid_utf8(query, len))
-        return fail(idx, TL_ERR_ARG, "query is not valid UTF-8");
-    if (limit > MAX_LIMIT)
-        limit = MAX_LIMIT;
-    if (offset > MAX_OFFSET)
-        offset = MAX_OFFSET;
-    try {
-        const std::string nfc = map_text(tl_text_nfc, query);
-        for (attempt = 0;; attempt++) {
-            try {
-                Marks marks;
-                std::vector<Xapian::Query> ex;
-                Xapian::Query q;
-                Xapian::MSet mset;
-
-                refresh(idx);
-                q = build_query(idx, nfc, marks);
-                results_ptr res((tl_results_t *)calloc(1, sizeof(tl_results_t)));
-                if (!res)
-                    throw std::bad_alloc();
-                if (q.empty()) {
-                    *out = res.release();
-                    return TL_OK;
-                }
-                for (i = 0; i < n_exclude; i++)
-                    if (exclude[i])
-                        ex.push_back(Xapian::Query(PFX_DOC + std::string(exclude[i])));
-                if (!ex.empty())
-                    q = Xapian::Query(Xapian::Query::OP_AND_NOT, q,
-                                      Xapian::Query(Xapian::Query::OP_OR, ex.begin(), ex.end()));
-                Xapian::Enquire enq(*idx->db);
-                enq.set_query(q);
-                /* an estimate could count excluded pages: check them all */
-                mset = enq.get_mset((Xapian::doccount)offset, (Xapian::doccount)limit,
-                                    ex.empty() ? (Xapian::doccount)(offset + limit + 100)
-                                               : idx->db->get_doccount());
-                res->total = ex.empty() ? mset.get_matches_estimated()
-                                        : mset.get_matches_lower_bound();
-                if (mset.size()) {
-                    res->hits = (tl_hit_t *)calloc(mset.size(), sizeof(tl_hit_t));
-                    if (!res->hits)
-                        throw std::bad_alloc();
-                }
-                for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-                    tl_hit_t *h = &res->hits[res->n_hits++];
-                    if ((st = fill_hit(idx, h, it, marks)) != TL_OK)
-                        return st;
-                }
-                *out = res.release();
-                return TL_OK;
-            } catch (const Xapian::DatabaseModifiedError &) {
-                if (attempt == 2)
-                    throw;
-            }
-        }
-    } catch (const Xapian::Error &e) {
-        st = fail_xapian(idx, e, what);
-    } catch (const std::bad_alloc &) {
-        st = fail_nomem(idx, what);
-    } catch (...) {
-        st = fail_internal(idx, what);
+    memset(&o, 0, sizeof o);
+    o.query = query;
+    o.offset = offset;
+    o.limit = limit;
+    o.exclude = exclude;
+    o.n_exclude = n_exclude;
+    if ((st = tl_index_find(idx, &o, &f)) != TL_OK)
+        return st;
+    if (!(r = (tl_results_t *)calloc(1, sizeof *r))) {
+        tl_found_free(f);
+        Locked lk(idx);
+        return fail_nomem(idx, "searching");
     }
-    return st;
+    r->hits = f->hits;
+    r->n_hits = f->n_hits;
+    r->total = f->total;
+    f->hits = NULL;
+    f->n_hits = 0;
+    tl_found_free(f);
+    *out = r;
+    return TL_OK;
 }

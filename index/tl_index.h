@@ -84,6 +84,7 @@ void tl_results_free(tl_results_t *res);
 tl_status_t tl_index_search_excluding(tl_index_t *idx, const char *query,
                                       const char *const *exclude, size_t n_exclude,
                                       size_t offset, size_t limit, tl_results_t **out);
+
 /* ---- fielded search, filters, facets ------------------------------------------
  *
  * Query syntax (tl_search_opts_t.query):
@@ -129,6 +130,11 @@ typedef struct {
                                  * (size_t)-1: all of them (exact, slower) */
     size_t facet_values;        /* values per facet, 0: 20 */
     size_t offset, limit;       /* limit at most 10000 */
+    /* Documents never to return (restricted ones the reader may not see);
+     * with any, totals and facets are counted exactly over the rest so
+     * nothing of them leaks. */
+    const char *const *exclude;
+    size_t n_exclude;
 } tl_search_opts_t;
 
 /* Facet counts are of matching pages (by_doc too). */
