@@ -33,4 +33,27 @@ contains err.txt "0004.tif" "naming it"
 ok "and no PDF half-written" test ! -e bad.pdf
 "$TULIEU" ocr --format epub fx/box/0001.tif 2>err.txt; is "$?" 2 "unknown format: 2"
 contains err.txt "alto or pdf" "lists the formats"
+
+# The same outputs filed by ingest: access image, ALTO per page, the PDF.
+"$TULIEU" init lib >/dev/null && "$TULIEU" ingest -q -L lib fx/box >/dev/null 2>&1
+is "$?" 0 "ingest"
+for d in lib/objects/*/; do
+    pdf=$d/document.pdf
+    n=$(ls "$d"pages/*.txt | wc -l)
+    ok "$d: document.pdf of its $n pages" test "$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')" = "$n"
+    for t in "$d"pages/*.txt; do
+        base=${t%.txt}
+        ok "$base: an access image" test -s "$base.png" -o -s "$base.jpg"
+        ok "$base: its ALTO valid" xmllint --noout --schema "$xsd" "$base.alto.xml"
+        rel=${base#"$d"}
+        contains "$d/manifest-sha256.txt" "$rel.alto.xml" "$rel.alto.xml in the manifest"
+    done
+    contains "$d/manifest-sha256.txt" "document.pdf" "document.pdf in the manifest"
+done
+png=$(ls lib/objects/*/pages/*.png | head -1)
+# A PNG's bit depth is byte 24, in its IHDR chunk.
+is "$(od -An -tu1 -j24 -N1 "$png" | tr -d ' ')" 1 "the bitonal TIFF's access image is a 1-bit PNG"
+ok "the JPEG's access image is a JPEG" sh -c "ls lib/objects/*/pages/*.jpg"
+pdftotext "$(dirname "$(dirname "$png")")/document.pdf" filed.txt
+contains filed.txt "population" "the filed PDF is searchable"
 done_testing
