@@ -499,8 +499,8 @@ tl_ocr_pdf_add_page(tl_ocr_pdf_t *pdf, const tl_page_t *page, int dpi)
     if (st == TL_OK) {
         if (img_obj)
             put_stream(pdf, img_obj, im.dict, im.data, im.len);
-        put_stream(pdf, content_obj, "/Filter /FlateDecode", z ? (void *)z : (void *)"",
-                   z ? zlen : 0);
+        put_stream(pdf, content_obj, z ? "/Filter /FlateDecode" : "",
+                   z ? (void *)z : (void *)"", z ? zlen : 0);
         begin_obj(pdf, page_obj);
         tl_buf_addf(&pdf->out,
                     "<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.2f %.2f] /Contents %d 0 R "
