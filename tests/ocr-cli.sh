@@ -39,8 +39,8 @@ contains err.txt "alto or pdf" "lists the formats"
 is "$?" 0 "ingest"
 for d in lib/objects/*/; do
     pdf=$d/document.pdf
-    n=$(ls "$d"pages/*.txt | wc -l)
-    ok "$d: document.pdf of its $n pages" test "$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')" = "$n"
+    npages=$(ls "$d"pages/*.txt | wc -l)
+    ok "$d: document.pdf of its $npages pages" test "$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')" = "$npages"
     for t in "$d"pages/*.txt; do
         base=${t%.txt}
         ok "$base: an access image" test -s "$base.png" -o -s "$base.jpg"
