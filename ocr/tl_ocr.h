@@ -41,6 +41,60 @@ tl_status_t tl_ocr_recognize(tl_ocr_t *ocr, struct Pix *pix, int dpi, tl_page_t 
 const char *tl_ocr_errmsg(const tl_ocr_t *ocr);
 void tl_ocr_free(tl_ocr_t *ocr);
 
+/* ---- outputs of recognised pages: ALTO XML and the searchable PDF ----------
+ * (alto.c, pdf.c)  Both read a page's words, boxes, confidences and line
+ * numbers (tl_page_t.words) in the pixels of the recognised image. */
+
+/* ALTO XML v4 (namespace http://www.loc.gov/standards/alto/ns-v4#,
+ * MeasurementUnit pixel), written in three steps so that many pages can be
+ * streamed into one document: tl_ocr_alto_begin() appends the XML
+ * declaration, <alto>, <Description> (with @image_name as the source image's
+ * file name when not NULL) and <Layout>; tl_ocr_alto_add_page() appends one
+ * <Page> (ID "P<page_no>", PHYSICAL_IMG_NR @page_no >= 1) holding a
+ * PrintSpace, TextBlocks (consecutive lines that stand close together),
+ * TextLines and Strings with HPOS/VPOS/WIDTH/HEIGHT and WC (confidence
+ * 0..1), SP between Strings; tl_ocr_alto_end() closes the document.  The
+ * caller owns @b (tl_buf_init/tl_buf_free).  Returns TL_OK, TL_ERR_ARG for
+ * NULL or a page number < 1, TL_ERR_NOMEM when @b failed. */
+tl_status_t tl_ocr_alto_begin(tl_buf_t *b, const char *image_name);
+tl_status_t tl_ocr_alto_add_page(tl_buf_t *b, const tl_page_t *page, int page_no);
+tl_status_t tl_ocr_alto_end(tl_buf_t *b);
+
+/* One page as a whole ALTO document in *@out (NUL-terminated, *@len bytes;
+ * the caller frees it).  *@out is set to NULL first. */
+tl_status_t tl_ocr_alto_page(const tl_page_t *page, int page_no, const char *image_name,
+                             char **out, size_t *len);
+
+/* A searchable PDF, built page by page: each page is its image with the
+ * recognised words laid over it as invisible text (rendering mode 3), each
+ * word at its box and stretched to its width, so a viewer finds and selects
+ * the words where they are printed. */
+typedef struct tl_ocr_pdf tl_ocr_pdf_t;
+
+/* Returns a new, empty PDF, or NULL when out of memory.  Free with
+ * tl_ocr_pdf_free(). */
+tl_ocr_pdf_t *tl_ocr_pdf_new(void);
+
+/* Adds @page as the next page.  The picture is @page->image (the access
+ * copy, same pixels as the word boxes): a JPEG is embedded as it is; any
+ * other image is decoded, a 1-bit one embedded as CCITT G4 and a grey or
+ * colour one as JPEG.  The page measures the image's size at @dpi, or at
+ * the resolution the image records when @dpi is 0 (300 when it records
+ * none).  A page without an image is a white page of page->width x
+ * page->height pixels with its text layer.  Returns TL_OK, TL_ERR_ARG,
+ * TL_ERR_FORMAT (an image that cannot be read; the PDF is unchanged), or
+ * TL_ERR_NOMEM (after which the PDF refuses every call but free). */
+tl_status_t tl_ocr_pdf_add_page(tl_ocr_pdf_t *pdf, const tl_page_t *page, int dpi);
+
+/* Finishes the document (fonts, page tree, cross-reference table) and hands
+ * it over in *@out (*@len bytes; the caller frees it).  The PDF takes no
+ * more pages afterwards.  A PDF with no page is TL_ERR_ARG. */
+tl_status_t tl_ocr_pdf_finish(tl_ocr_pdf_t *pdf, unsigned char **out, size_t *len);
+
+/* What went wrong on the last call, in English; never NULL. */
+const char *tl_ocr_pdf_errmsg(const tl_ocr_pdf_t *pdf);
+void tl_ocr_pdf_free(tl_ocr_pdf_t *pdf);
+
 /* ---- reading meaning off recognised pages ---------------------------------- */
 
 /* Classifies @doc from its pages' text and word boxes and fills the Dublin
