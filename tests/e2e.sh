@@ -69,6 +69,18 @@ contains s4.txt "[population]" "snippet marks the hit"
 python3 -c 'import json; d=json.load(open("s5.json")); assert d["total"] >= 2 and all("doc_id" in h for h in d["hits"])'
 is "$?" 0 "--json gives hits for scripts"
 
+# Each package keeps its Dublin Core record as oai_dc XML, valid against the
+# published schema (kept in tests/schemas; no network).
+n=0; bad=0
+for f in lib/objects/*/dc.xml; do
+    n=$((n + 1))
+    xmllint --nonet --noout --schema "$TOP_SRCDIR/tests/schemas/oai_dc.xsd" "$f" 2>>dc.err || bad=$((bad + 1))
+done
+is "$n" "$(ls lib/objects | wc -l)" "every package has dc.xml"
+is "$bad" 0 "every dc.xml is valid oai_dc"
+grep -q "<dc:identifier>123/QĐ-TCTK</dc:identifier>" lib/objects/*/dc.xml
+is "$?" 0 "dc.xml carries the identifier read off the page"
+
 # Running again files nothing twice.
 "$TULIEU" ingest -q -L lib box-demo fx/box fx/multi.tif > again.txt 2>&1
 is "$?" 0 "re-run succeeds"
