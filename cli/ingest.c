@@ -507,7 +507,7 @@ ingest_usage(FILE *fp)
             "      --inventory CSV the inventory of the one box folder given\n"
             "                      (first_page,last_page,title,date,creator)\n"
             "  -j, --jobs N        pages recognised in parallel (default: the cores)\n"
-            "      --lang LANGS    Tesseract languages (default vie)\n"
+            "      --lang LANGS    Tesseract languages (default vie+eng)\n"
             "      --tessdata DIR  Tesseract model folder\n"
             "      --timeout SEC   per-page recognition limit (default 120)\n"
             "  -n, --dry-run       show the split and the quality report, file nothing\n"

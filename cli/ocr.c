@@ -22,7 +22,7 @@ ocr_usage(FILE *fp)
                 "  -f, --format FMT    text (default), hocr, alto (ALTO XML v4) or pdf\n"
                 "                      (searchable PDF: the cleaned pages with their text)\n"
                 "  -o, --output FILE   write there instead of standard output\n"
-                "      --lang LANGS    Tesseract languages (default vie)\n"
+                "      --lang LANGS    Tesseract languages (default vie+eng)\n"
                 "      --tessdata DIR  Tesseract model folder\n"
                 "  -h, --help          this help\n");
 }

@@ -21,7 +21,7 @@ reprocess_usage(FILE *fp)
                 "records, access copies, tables, Dublin Core) in one step each.  The\n"
                 "originals and the package's events stay; a 'reprocessed' event is added.\n\n"
                 "  -L, --library LIB    the library\n"
-                "  -l, --lang LANGS     Tesseract languages (default vie)\n"
+                "  -l, --lang LANGS     Tesseract languages (default vie+eng)\n"
                 "      --tessdata DIR   Tesseract model folder\n"
                 "      --timeout SEC    per-page recognition limit (default 120)\n"
                 "  -h, --help           this help\n");

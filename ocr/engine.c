@@ -8,7 +8,7 @@
 #include <string.h>
 #include <tesseract/capi.h>
 
-#define DEFAULT_LANGS "vie"
+#define DEFAULT_LANGS "vie+eng"
 #define DEFAULT_TIMEOUT_MS 120000
 /* Below this OSD confidence a page is left as it is: a wrong turn costs far
  * more than a missed one. */

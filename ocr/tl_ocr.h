@@ -17,8 +17,10 @@ struct Pix;
 typedef struct tl_ocr tl_ocr_t;
 
 typedef struct {
-    const char *langs;     /* Tesseract languages, default "vie": better than
-                            * "vie+eng" on the dev corpus (bench/RESULTS.md) */
+    const char *langs;     /* Tesseract languages, default "vie+eng": "vie"
+                            * alone is a little better on the all-Vietnamese
+                            * dev corpus but garbles English, and yearbooks
+                            * are bilingual (bench/RESULTS.md) */
     const char *tessdata;  /* model folder, default the Debian one or $TESSDATA_PREFIX */
     int timeout_ms;        /* per-page limit, 0: default (120 s) */
     int detect_orientation;/* run orientation detection (OSD) before recognising */

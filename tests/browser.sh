@@ -46,7 +46,8 @@ ok() { # ok STATUS DESCRIPTION
 }
 
 # png.py SHOT yellow|dark LEAST [X0 X1 Y0 Y1]: succeeds when the PNG has
-# more than LEAST pixels of that colour (dark ones inside the rectangle);
+# more than LEAST pixels of that colour (dark: below mid-grey, inside the
+# rectangle; access images are grey JPEGs, so ink is not black);
 # python3 (quickstart installs it) reads the PNG with the standard library.
 cat >"$work/png.py" <<'PY'
 import struct, sys, zlib
@@ -83,7 +84,7 @@ for y in range(h):
         r, g, bl = line[x], line[x + 1], line[x + 2]
         if mode == 'yellow' and r > 200 and g > 150 and bl < 120:
             yellow += 1
-        elif mode == 'dark' and r < 60 and g < 60 and bl < 60 and x0 <= x // bpp < x1 and y0 <= y < y1:
+        elif mode == 'dark' and r < 128 and g < 128 and bl < 128 and x0 <= x // bpp < x1 and y0 <= y < y1:
             yellow += 1
     prev = line
 print(yellow)

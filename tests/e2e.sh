@@ -71,12 +71,12 @@ is "$?" 0 "--json gives hits for scripts"
 
 # Each package keeps its Dublin Core record as oai_dc XML, valid against the
 # published schema (kept in tests/schemas; no network).
-n=0; bad=0
+ndc=0; bad=0
 for f in lib/objects/*/dc.xml; do
-    n=$((n + 1))
+    ndc=$((ndc + 1))
     xmllint --nonet --noout --schema "$TOP_SRCDIR/tests/schemas/oai_dc.xsd" "$f" 2>>dc.err || bad=$((bad + 1))
 done
-is "$n" "$(ls lib/objects | wc -l)" "every package has dc.xml"
+is "$ndc" "$(ls lib/objects | wc -l)" "every package has dc.xml"
 is "$bad" 0 "every dc.xml is valid oai_dc"
 grep -q "<dc:identifier>123/QĐ-TCTK</dc:identifier>" lib/objects/*/dc.xml
 is "$?" 0 "dc.xml carries the identifier read off the page"
