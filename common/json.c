@@ -41,8 +41,10 @@ dc_to_json(const tl_dc_t *dc)
     return o;
 }
 
+/* The table object of the export; with @page_no > 0 it starts with the
+ * page it stands on (a table's file of its own). */
 static json_t *
-table_to_json(const tl_table_t *t)
+table_to_json(const tl_table_t *t, int page_no)
 {
     json_t *o = json_object(), *cells = json_array(), *recs = json_array();
     size_t i;
@@ -53,6 +55,8 @@ table_to_json(const tl_table_t *t)
         json_decref(recs);
         return NULL;
     }
+    if (page_no > 0)
+        json_object_set_new(o, "page", json_integer(page_no));
     /* DESIGN.md's members first, in its order; what tulieu adds after. */
     json_object_set_new(o, "title", t->title ? json_string(t->title) : json_null());
     json_object_set_new(o, "unit", t->unit ? json_string(t->unit) : json_null());
@@ -102,6 +106,12 @@ dump(json_t *o, int pretty)
 }
 
 char *
+tl_table_to_json(const tl_table_t *t, int page_no)
+{
+    return t ? dump(table_to_json(t, page_no), 1) : NULL;
+}
+
+char *
 tl_doc_to_json(const tl_doc_t *d, int pretty)
 {
     json_t *o, *pages;
@@ -129,7 +139,7 @@ tl_doc_to_json(const tl_doc_t *d, int pretty)
             json_t *tables = json_array();
             size_t k;
             for (k = 0; k < p->n_tables; k++)
-                json_array_append_new(tables, table_to_json(&p->tables[k]));
+                json_array_append_new(tables, table_to_json(&p->tables[k], 0));
             json_object_set_new(jp, "tables", tables);
         }
         json_array_append_new(pages, jp);

@@ -257,6 +257,12 @@ const char *tl_class_name(const char *slug);
  * @pretty.  NULL on allocation failure; the caller frees the string. */
 char *tl_doc_to_json(const tl_doc_t *d, int pretty);
 
+/* Returns table @t as a JSON object of its own, indented: the export's
+ * table object (title, unit, bbox, header_rows, cells, records, then notes,
+ * style, sizes, low_confidence when set), led by "page": @page_no when it
+ * is above 0.  NULL for NULL or on allocation failure; the caller frees it. */
+char *tl_table_to_json(const tl_table_t *t, int page_no);
+
 /* Returns the page's own record, kept beside its text in the archive: source,
  * checksum, quality report, confidence, warnings and every word with its box.
  * The caller frees the string. */

@@ -1727,39 +1727,7 @@ tl_status_t
 tl_index_search(tl_index_t *idx, const char *query, size_t offset, size_t limit,
                 tl_results_t **out)
 {
-    tl_search_opts_t o;
-    tl_found_t *f = NULL;
-    tl_results_t *r;
-    tl_status_t st;
-
-    if (out)
-        *out = NULL;
-    if (!idx)
-        return TL_ERR_ARG;
-    if (!query || !out) {
-        Locked lk(idx);
-        return fail(idx, TL_ERR_ARG,
-                    !out ? "tl_index_search: no place for results" : "tl_index_search: no query");
-    }
-    memset(&o, 0, sizeof o);
-    o.query = query;
-    o.offset = offset;
-    o.limit = limit;
-    if ((st = tl_index_find(idx, &o, &f)) != TL_OK)
-        return st;
-    if (!(r = (tl_results_t *)calloc(1, sizeof *r))) {
-        tl_found_free(f);
-        Locked lk(idx);
-        return fail_nomem(idx, "searching");
-    }
-    r->hits = f->hits;
-    r->n_hits = f->n_hits;
-    r->total = f->total;
-    f->hits = NULL;
-    f->n_hits = 0;
-    tl_found_free(f);
-    *out = r;
-    return TL_OK;
+    return tl_index_search_excluding(idx, query, NULL, 0, offset, limit, out);
 }
 
 static void
@@ -1830,7 +1798,9 @@ tl_index_search_excluding(tl_index_t *idx, const char *query, const char *const 
         return TL_ERR_ARG;
     if (!query || !out || (n_exclude && !exclude)) {
         Locked lk(idx);
-        return fail(idx, TL_ERR_ARG, "tl_index_search_excluding: missing argument");
+        return fail(idx, TL_ERR_ARG, !out    ? "tl_index_search: no place for results"
+                                     : !query ? "tl_index_search: no query"
+                                              : "tl_index_search: excluded documents missing");
     }
     memset(&o, 0, sizeof o);
     o.query = query;

@@ -52,10 +52,7 @@ int tl_tables_is_blank_mark(const char *value);
  * per body row.  NULL on allocation failure; the caller frees it. */
 char *tl_table_to_csv(const tl_table_t *t);
 
-/* Returns @t as a JSON object of its own (page number @page_no, title,
- * unit, notes, style, bbox, sizes, cells and records), indented.  NULL on
- * allocation failure; the caller frees it. */
-char *tl_table_to_json(const tl_table_t *t, int page_no);
+/* The table as a JSON file of its own: tl_table_to_json() in common/. */
 
 #ifdef __cplusplus
 }
