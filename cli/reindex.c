@@ -57,63 +57,20 @@ load_words(const char *path, tl_page_t *p)
     json_decref(root);
 }
 
-static char *
-json_dup(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? strdup(s) : NULL;
-}
-
-/* Adds the tables' titles and row and column labels from document.json
- * (all the index reads of them). */
-static void
-load_tables(json_t *jpage, tl_page_t *p)
-{
-    json_t *tables = json_object_get(jpage, "tables");
-    size_t i, k, n = json_array_size(tables);
-
-    if (!n || !(p->tables = calloc(n, sizeof(tl_table_t))))
-        return;
-    p->n_tables = n;
-    for (i = 0; i < n; i++) {
-        json_t *jt = json_array_get(tables, i), *recs = json_object_get(jt, "records");
-        tl_table_t *t = &p->tables[i];
-        t->title = json_dup(jt, "title");
-        if (!json_array_size(recs) ||
-            !(t->records = calloc(json_array_size(recs), sizeof(tl_record_t))))
-            continue;
-        for (k = 0; k < json_array_size(recs); k++) {
-            json_t *jr = json_array_get(recs, k);
-            tl_record_t *r = &t->records[t->n_records++];
-            r->row = json_dup(jr, "row");
-            r->column = json_dup(jr, "column");
-            r->value = json_dup(jr, "value");
-        }
-    }
-}
-
 /* Loads document @id with what the index needs beyond tl_archive_load_doc(). */
 static tl_status_t
 load_full(tl_archive_t *a, const char *lib, const char *id, tl_doc_t **out)
 {
-    tl_status_t st = tl_archive_load_doc(a, id, out);
-    char *text = NULL, path[4096];
-    json_t *root = NULL, *pages;
+    tl_status_t st = tl_archive_load_doc(a, id, out); /* text, DC and tables */
+    char path[4096];
     size_t i;
 
     if (st != TL_OK)
         return st;
-    if (tl_archive_doc_json(a, id, &text) == TL_OK)
-        root = json_loads(text, 0, NULL);
-    free(text);
-    pages = json_object_get(root, "pages");
     for (i = 0; i < (*out)->n_pages; i++) {
-        tl_page_t *p = (*out)->pages[i];
         snprintf(path, sizeof path, "%s/objects/%s/pages/%04zu.json", lib, id, i + 1);
-        load_words(path, p);
-        load_tables(json_array_get(pages, i), p);
+        load_words(path, (*out)->pages[i]);
     }
-    json_decref(root);
     return TL_OK;
 }
 
