@@ -1,7 +1,7 @@
 /* engine.c - one Tesseract engine: orientation detection, recognition, and
  * copying its results (text, words with boxes, hOCR) out into the page. */
 #include "config.h"
-#include "tl_ocr.h"
+#include "ocr-private.h"
 
 #include <leptonica/allheaders.h>
 #include <stdlib.h>
@@ -13,13 +13,6 @@
 /* Below this OSD confidence a page is left as it is: a wrong turn costs far
  * more than a missed one. */
 #define MIN_ORIENT_CONF 2.0f
-
-struct tl_ocr {
-    TessBaseAPI *api;     /* recognition, in the configured languages */
-    TessBaseAPI *osd;     /* orientation detection, osd model; NULL if off */
-    int timeout_ms;
-    char errmsg[512];
-};
 
 static const char *
 default_tessdata(void)

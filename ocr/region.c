@@ -1,20 +1,18 @@
 /* region.c - re-reading one rectangle of a page (a table cell) as a single
  * line, with a limited character set. */
 #include "config.h"
-#include "tl_ocr.h"
+#include "ocr-private.h"
 
 #include <leptonica/allheaders.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tesseract/capi.h>
 
-/* The engine's Tesseract handle.  struct tl_ocr is private to engine.c; its
- * first member is the recognition engine, and a pointer to a struct may be
- * read as a pointer to its first member (C11 6.7.2.1). */
+/* The engine's recognition handle. */
 static TessBaseAPI *
 engine_api(tl_ocr_t *ocr)
 {
-    return *(TessBaseAPI **)(void *)ocr;
+    return ocr->api;
 }
 
 static char *
