@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char *const schema =
     "CREATE TABLE IF NOT EXISTS corrections("
@@ -112,16 +111,6 @@ open_catalog(tl_archive_t *a, char *err, size_t errsize)
     return db;
 }
 
-static void
-now_iso(char buf[32])
-{
-    time_t t = time(NULL);
-    struct tm tm;
-
-    gmtime_r(&t, &tm);
-    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 tl_status_t
 tl_archive_correct(tl_archive_t *a, const char *id, const char *field, const char *value,
                    const char *by, char *err, size_t errsize)
@@ -170,7 +159,7 @@ tl_archive_correct(tl_archive_t *a, const char *id, const char *field, const cha
         free(nfc);
         return TL_ERR_NOTFOUND;
     }
-    now_iso(at);
+    _tl_now_iso(at);
     detail = sqlite3_mprintf("%s = %s", field, nfc);
     ok = detail && sqlite3_exec(db, schema, NULL, NULL, NULL) == SQLITE_OK &&
          sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
@@ -187,18 +176,9 @@ tl_archive_correct(tl_archive_t *a, const char *id, const char *field, const cha
     }
     sqlite3_finalize(s);
     s = NULL;
+    /* the person who corrected it is the event's agent */
     if (ok)
-        ok = sqlite3_prepare_v2(db, "INSERT INTO events(doc_id, what, at, agent, detail) "
-                                    "VALUES(?, 'corrected', ?, ?, ?)", -1, &s, NULL) == SQLITE_OK;
-    if (ok) {
-        sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, at, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, by, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, detail, -1, SQLITE_STATIC);
-        ok = sqlite3_step(s) == SQLITE_DONE;
-    }
-    sqlite3_finalize(s);
-    s = NULL;
+        ok = _tl_event_insert(db, id, at, "corrected", by, detail);
     /* the catalog's own columns follow, so lists and facets show it too */
     if (ok && (!strcmp(field, "class") || !strcmp(field, "title"))) {
         ok = sqlite3_prepare_v2(db, !strcmp(field, "class")

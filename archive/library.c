@@ -525,12 +525,34 @@ recognised_detail(const tl_doc_t *doc, char *buf, size_t size)
              n == 1 ? "" : "s", blank, n ? sum / (double)n : 0.0);
 }
 
+/* Catalogs the pages of @doc (inside the caller's transaction); 1 when done. */
+static int
+insert_pages(tl_archive_t *a, const tl_doc_t *doc)
+{
+    sqlite3_stmt *s = NULL;
+    size_t i;
+    int ok = sqlite3_prepare_v2(a->db, "INSERT INTO pages VALUES(?, ?, ?, ?, ?)", -1, &s,
+                                NULL) == SQLITE_OK;
+
+    for (i = 0; ok && i < doc->n_pages; i++) {
+        const tl_page_t *p = doc->pages[i];
+        sqlite3_reset(s);
+        sqlite3_bind_text(s, 1, doc->id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)(i + 1));
+        sqlite3_bind_text(s, 3, p->source, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 4, p->source_page);
+        sqlite3_bind_text(s, 5, p->sha256, -1, SQLITE_STATIC);
+        ok = sqlite3_step(s) == SQLITE_DONE;
+    }
+    sqlite3_finalize(s);
+    return ok;
+}
+
 static tl_status_t
 catalog_doc(tl_archive_t *a, const tl_doc_t *doc, long seq, const char *at, const char *detail,
             const char *detail2)
 {
     sqlite3_stmt *s = NULL;
-    size_t i;
     int ok = 1;
 
     if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -550,22 +572,8 @@ catalog_doc(tl_archive_t *a, const tl_doc_t *doc, long seq, const char *at, cons
         ok = sqlite3_step(s) == SQLITE_DONE;
     }
     sqlite3_finalize(s);
-    s = NULL;
     if (ok)
-        ok = sqlite3_prepare_v2(a->db, "INSERT INTO pages VALUES(?, ?, ?, ?, ?)", -1, &s,
-                                NULL) == SQLITE_OK;
-    for (i = 0; ok && i < doc->n_pages; i++) {
-        const tl_page_t *p = doc->pages[i];
-        sqlite3_reset(s);
-        sqlite3_bind_text(s, 1, doc->id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)(i + 1));
-        sqlite3_bind_text(s, 3, p->source, -1, SQLITE_STATIC);
-        sqlite3_bind_int(s, 4, p->source_page);
-        sqlite3_bind_text(s, 5, p->sha256, -1, SQLITE_STATIC);
-        ok = sqlite3_step(s) == SQLITE_DONE;
-    }
-    sqlite3_finalize(s);
-    s = NULL;
+        ok = insert_pages(a, doc);
     if (ok)
         ok = _tl_event_insert(a->db, doc->id, at, "ingested", AGENT, detail) &&
              _tl_event_insert(a->db, doc->id, at, "recognised", AGENT, detail2);
@@ -1012,7 +1020,6 @@ static tl_status_t
 recatalog_doc(tl_archive_t *a, const tl_doc_t *doc, const char *at, const char *detail)
 {
     sqlite3_stmt *s = NULL;
-    size_t i;
     int ok;
 
     if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -1037,21 +1044,8 @@ recatalog_doc(tl_archive_t *a, const tl_doc_t *doc, const char *at, const char *
         ok = sqlite3_step(s) == SQLITE_DONE;
     }
     sqlite3_finalize(s);
-    s = NULL;
     if (ok)
-        ok = sqlite3_prepare_v2(a->db, "INSERT INTO pages VALUES(?, ?, ?, ?, ?)", -1, &s,
-                                NULL) == SQLITE_OK;
-    for (i = 0; ok && i < doc->n_pages; i++) {
-        const tl_page_t *p = doc->pages[i];
-        sqlite3_reset(s);
-        sqlite3_bind_text(s, 1, doc->id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)(i + 1));
-        sqlite3_bind_text(s, 3, p->source, -1, SQLITE_STATIC);
-        sqlite3_bind_int(s, 4, p->source_page);
-        sqlite3_bind_text(s, 5, p->sha256, -1, SQLITE_STATIC);
-        ok = sqlite3_step(s) == SQLITE_DONE;
-    }
-    sqlite3_finalize(s);
+        ok = insert_pages(a, doc);
     if (ok)
         ok = _tl_event_insert(a->db, doc->id, at, "reprocessed", AGENT, detail);
     if (!ok || sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
