@@ -174,22 +174,20 @@ check_labelled(const char *dir)
     return ok;
 }
 
+/* Called for each labelled text: class @c, its file @path and its
+ * contents @text (NULL when the file could not be read). */
+typedef void (*labelled_fn)(void *ctx, int c, const char *path, const char *text);
+
+/* Walks DIR/<class>/ *.txt in class order and name order, reading each file
+ * once for @fn; @per_class, when given, gets each class's file count.
+ * Returns 0 after saying what is wrong when @dir is not a labelled folder. */
 static int
-do_train(const char *dir, const char *out)
+walk_labelled(const char *dir, labelled_fn fn, void *ctx, size_t per_class[TL_OCR_N_CLASSES])
 {
-    tl_classifier_t *m = tl_classifier_new();
-    char err[512];
-    size_t total = 0, bad = 0;
     int c;
 
-    if (!m) {
-        cli_error("out of memory");
-        return EXIT_USAGE;
-    }
-    if (!check_labelled(dir)) {
-        tl_classifier_free(m);
-        return EXIT_USAGE;
-    }
+    if (!check_labelled(dir))
+        return 0;
     for (c = 0; c < TL_OCR_N_CLASSES; c++) {
         char *sub = tl_path_join(dir, tl_ocr_class_slug(c)), **files;
         size_t n, i;
@@ -197,76 +195,112 @@ do_train(const char *dir, const char *out)
             break;
         files = txt_files(sub, &n);
         free(sub);
+        if (per_class)
+            per_class[c] = n == (size_t)-1 ? 0 : n;
         if (n == (size_t)-1)
             continue;
         for (i = 0; i < n; i++) {
             char *text = read_text(files[i]);
-            if (!text || tl_classifier_train(m, tl_ocr_class_slug(c), text) != TL_OK) {
-                bad++;
-            } else {
-                total++;
-            }
+            fn(ctx, c, files[i], text);
             free(text);
         }
-        printf("%-13s %zu documents\n", tl_ocr_class_slug(c), n);
         files_free(files, n);
     }
-    if (tl_classifier_save(m, out, err, sizeof err) != TL_OK) {
-        cli_error("%s", err);
-        tl_classifier_free(m);
+    return 1;
+}
+
+typedef struct {
+    tl_classifier_t *m;
+    size_t total, bad;
+} train_ctx_t;
+
+static void
+train_one(void *ctx, int c, const char *path, const char *text)
+{
+    train_ctx_t *t = ctx;
+
+    (void)path;
+    if (!text || tl_classifier_train(t->m, tl_ocr_class_slug(c), text) != TL_OK)
+        t->bad++;
+    else
+        t->total++;
+}
+
+static int
+do_train(const char *dir, const char *out)
+{
+    train_ctx_t t = {tl_classifier_new(), 0, 0};
+    size_t per_class[TL_OCR_N_CLASSES];
+    char err[512];
+    int c;
+
+    if (!t.m) {
+        cli_error("out of memory");
         return EXIT_USAGE;
     }
-    tl_classifier_free(m);
-    printf("trained on %zu documents -> %s\n", total, out);
-    return bad ? EXIT_SOME_FAILED : EXIT_ALL_DONE;
+    if (!walk_labelled(dir, train_one, &t, per_class)) {
+        tl_classifier_free(t.m);
+        return EXIT_USAGE;
+    }
+    for (c = 0; c < TL_OCR_N_CLASSES; c++)
+        printf("%-13s %zu documents\n", tl_ocr_class_slug(c), per_class[c]);
+    if (tl_classifier_save(t.m, out, err, sizeof err) != TL_OK) {
+        cli_error("%s", err);
+        tl_classifier_free(t.m);
+        return EXIT_USAGE;
+    }
+    tl_classifier_free(t.m);
+    printf("trained on %zu documents -> %s\n", t.total, out);
+    return t.bad ? EXIT_SOME_FAILED : EXIT_ALL_DONE;
 }
 
 static const char *const abbrev[TL_OCR_N_CLASSES] = {"QD", "CT", "CV", "BC", "BSL", "BV", "K"};
 
+typedef struct {
+    const tl_classifier_t *m;
+    int text_only, quiet;
+    unsigned conf_m[TL_OCR_N_CLASSES][TL_OCR_N_CLASSES];
+    size_t total, right, bad, review;
+} eval_ctx_t;
+
+static void
+eval_one(void *ctx, int c, const char *path, const char *text)
+{
+    eval_ctx_t *e = ctx;
+    float cf;
+    int got = text ? class_of(e->m, text, e->text_only, &cf) : -1;
+
+    if (got < 0) {
+        e->bad++;
+        return;
+    }
+    e->total++;
+    e->conf_m[c][got]++;
+    e->review += cf < TL_OCR_REVIEW_CONF;
+    if (got == c)
+        e->right++;
+    else if (!e->quiet)
+        printf("wrong: %s: %s (%.2f)\n", path, tl_ocr_class_slug(got), (double)cf);
+}
+
 static int
 do_eval(const tl_classifier_t *m, const char *dir, int text_only, int quiet)
 {
-    unsigned conf_m[TL_OCR_N_CLASSES][TL_OCR_N_CLASSES];
-    size_t total = 0, right = 0, bad = 0, review = 0;
+    eval_ctx_t e;
     int c, k;
 
-    memset(conf_m, 0, sizeof conf_m);
-    if (!check_labelled(dir))
+    memset(&e, 0, sizeof e);
+    e.m = m;
+    e.text_only = text_only;
+    e.quiet = quiet;
+    if (!walk_labelled(dir, eval_one, &e, NULL))
         return EXIT_USAGE;
-    for (c = 0; c < TL_OCR_N_CLASSES; c++) {
-        char *sub = tl_path_join(dir, tl_ocr_class_slug(c)), **files;
-        size_t n, i;
-        if (!sub)
-            break;
-        files = txt_files(sub, &n);
-        free(sub);
-        if (n == (size_t)-1)
-            continue;
-        for (i = 0; i < n; i++) {
-            char *text = read_text(files[i]);
-            float cf;
-            int got = text ? class_of(m, text, text_only, &cf) : -1;
-            free(text);
-            if (got < 0) {
-                bad++;
-                continue;
-            }
-            total++;
-            conf_m[c][got]++;
-            review += cf < TL_OCR_REVIEW_CONF;
-            if (got == c)
-                right++;
-            else if (!quiet)
-                printf("wrong: %s: %s (%.2f)\n", files[i], tl_ocr_class_slug(got), (double)cf);
-        }
-        files_free(files, n);
-    }
-    if (!total) {
+    if (!e.total) {
         cli_error("%s: no documents to evaluate (DIR/<class>/*.txt)", dir);
         return EXIT_USAGE;
     }
-    printf("accuracy %zu/%zu = %.1f %%; flagged for review %zu\n", right, total,
-           100.0 * (double)right / (double)total, review);
+    printf("accuracy %zu/%zu = %.1f %%; flagged for review %zu\n", e.right, e.total,
+           100.0 * (double)e.right / (double)e.total, e.review);
     printf("confusion (rows: truth, columns: read)\n%-13s", "");
     for (k = 0; k < TL_OCR_N_CLASSES; k++)
         printf(" %4s", abbrev[k]);
@@ -274,10 +308,10 @@ do_eval(const tl_classifier_t *m, const char *dir, int text_only, int quiet)
     for (c = 0; c < TL_OCR_N_CLASSES; c++) {
         printf("%-13s", tl_ocr_class_slug(c));
         for (k = 0; k < TL_OCR_N_CLASSES; k++)
-            printf(" %4u", conf_m[c][k]);
+            printf(" %4u", e.conf_m[c][k]);
         putchar('\n');
     }
-    return bad ? EXIT_SOME_FAILED : EXIT_ALL_DONE;
+    return e.bad ? EXIT_SOME_FAILED : EXIT_ALL_DONE;
 }
 
 int
