@@ -284,18 +284,6 @@ check_entries(audit_t *au, const char *id, const char *pkg, entry_t *v, size_t n
     }
 }
 
-static int
-cmp_name(const struct dirent **x, const struct dirent **y)
-{
-    return strcmp((*x)->d_name, (*y)->d_name);
-}
-
-static int
-not_dots(const struct dirent *e)
-{
-    return strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-}
-
 /* Walks the package folder @pkg/@rel (rel "" at the top): every file must
  * be in the manifest (or be the manifest).  Symbolic links are not followed;
  * a link is a file the manifest does not list. */
@@ -311,7 +299,7 @@ walk_package(audit_t *au, const char *id, const char *pkg, const char *rel, entr
         au->nomem = 1;
         return;
     }
-    count = scandir(dir, &names, not_dots, cmp_name);
+    count = tl_dir_list(dir, &names);
     if (count < 0) {
         char *detail = fmt(au, "folder cannot be read: %s", strerror(errno));
         if (detail)
@@ -675,7 +663,7 @@ list_objects(audit_t *au, char ***out, size_t *n_out, char *err, size_t errsize)
     *n_out = 0;
     if (!dir)
         return TL_ERR_NOMEM;
-    count = scandir(dir, &names, not_dots, cmp_name);
+    count = tl_dir_list(dir, &names);
     if (count < 0) {
         tl_status_t st = errno == ENOENT ? TL_OK : TL_ERR_IO;
         if (st != TL_OK)

@@ -297,18 +297,6 @@ tl_bag_add_file(tl_bag_t *b, const char *rel, const char *src)
     return st;
 }
 
-static int
-cmp_name(const struct dirent **x, const struct dirent **y)
-{
-    return strcmp((*x)->d_name, (*y)->d_name);
-}
-
-static int
-not_dots(const struct dirent *e)
-{
-    return strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-}
-
 tl_status_t
 tl_bag_add_tree(tl_bag_t *b, const char *rel, const char *srcdir)
 {
@@ -318,7 +306,7 @@ tl_bag_add_tree(tl_bag_t *b, const char *rel, const char *srcdir)
 
     if (!b || !rel || !srcdir)
         return TL_ERR_ARG;
-    count = scandir(srcdir, &names, not_dots, cmp_name);
+    count = tl_dir_list(srcdir, &names);
     if (count < 0)
         return bag_fail(b, TL_ERR_IO, "%s: cannot read the folder: %s", srcdir, strerror(errno));
     for (k = 0; k < count; k++) {
@@ -679,7 +667,7 @@ static tl_status_t
 copy_folder(rd_t *r, const char *top, const char *src, const char *rel, const char *dest)
 {
     struct dirent **names = NULL;
-    int k, count = scandir(src, &names, not_dots, cmp_name);
+    int k, count = tl_dir_list(src, &names);
     tl_status_t st = TL_OK;
 
     if (count < 0)
@@ -888,7 +876,7 @@ check_payload_listed(rd_t *r, const char *root, const char *rel, pathset_t *list
 
     if (!dir)
         return TL_ERR_NOMEM;
-    n = scandir(dir, &names, not_dots, cmp_name);
+    n = tl_dir_list(dir, &names);
     free(dir);
     if (n < 0)
         return rd_fail(r, TL_ERR_FORMAT, "%s: missing or unreadable", rel);
@@ -977,7 +965,7 @@ verify_bag(rd_t *r, const char *root)
 
     /* Only the top folder's own files and data/: no fetch.txt, no other
      * algorithm we could not check. */
-    n = st == TL_OK ? scandir(root, &names, not_dots, cmp_name) : 0;
+    n = st == TL_OK ? tl_dir_list(root, &names) : 0;
     for (k = 0; k < n; k++) {
         const char *nm = names[k]->d_name;
         if (st == TL_OK && !strcmp(nm, "fetch.txt"))
@@ -1044,7 +1032,7 @@ find_root(const char *dest)
 {
     char *p = tl_path_join(dest, "bagit.txt");
     struct dirent **names = NULL;
-    int n, k;
+    int n;
     char *root = NULL;
 
     if (p && access(p, F_OK) == 0) {
@@ -1052,7 +1040,7 @@ find_root(const char *dest)
         return strdup(dest);
     }
     free(p);
-    n = scandir(dest, &names, not_dots, cmp_name);
+    n = tl_dir_list(dest, &names);
     if (n == 1) {
         root = tl_path_join(dest, names[0]->d_name);
         p = root ? tl_path_join(root, "bagit.txt") : NULL;
@@ -1062,9 +1050,7 @@ find_root(const char *dest)
         }
         free(p);
     }
-    for (k = 0; k < n; k++)
-        free(names[k]);
-    free(names);
+    tl_dir_list_free(names, n);
     return root;
 }
 

@@ -422,12 +422,6 @@ manifest_find(const manifest_t *m, const char *path)
     return NULL;
 }
 
-static int
-not_dots(const struct dirent *e)
-{
-    return strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-}
-
 /* Every file under @dir/@rel must be listed; links and devices are refused. */
 static tl_status_t
 walk_listed(const char *dir, const char *rel, const manifest_t *m, char *err, size_t errsize)
@@ -439,7 +433,7 @@ walk_listed(const char *dir, const char *rel, const manifest_t *m, char *err, si
 
     if (!here)
         return TL_ERR_NOMEM;
-    n = scandir(here, &names, not_dots, alphasort);
+    n = tl_dir_list(here, &names);
     free(here);
     if (n < 0)
         return fail(err, errsize, TL_ERR_IO, "%s/%s: cannot read the folder", dir, rel);
@@ -796,7 +790,7 @@ tl_archive_rebuild(const char *path, tl_rebuild_cb cb, void *ctx, size_t *n_docs
                   strerror(errno));
         goto out;
     }
-    n = scandir(objects, &names, not_dots, alphasort);
+    n = tl_dir_list(objects, &names);
     if (n < 0) {
         st = fail(err, errsize, TL_ERR_IO, "%s: cannot read: %s", objects, strerror(errno));
         n = 0;
@@ -901,9 +895,7 @@ out:
     for (i = 0; infos && i < n_infos; i++)
         info_free(&infos[i]);
     free(infos);
-    for (k = 0; k < n; k++)
-        free(names[k]);
-    free(names);
+    tl_dir_list_free(names, n);
     if (fd >= 0)
         close(fd);
     free(objects);

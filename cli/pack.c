@@ -62,18 +62,12 @@ cli_index_pending(tl_archive_t *a, int fresh, size_t *n_indexed)
     return st;
 }
 
-static int
-not_dots(const struct dirent *e)
-{
-    return strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-}
-
 /* The folders of @dir (sorted) into *@names; -1 and a message when @dir
  * holds anything else. */
 static int
 list_package_folders(const char *dir, const char *shown, struct dirent ***names)
 {
-    int n = scandir(dir, names, not_dots, alphasort), k;
+    int n = tl_dir_list(dir, names), k;
 
     if (n < 0) {
         cli_error("%s: cannot be read: %s", shown, strerror(errno));
@@ -86,9 +80,7 @@ list_package_folders(const char *dir, const char *shown, struct dirent ***names)
         free(p);
         if (!ok) {
             cli_error("%s/%s: not a package folder; refused", shown, (*names)[k]->d_name);
-            for (k = 0; k < n; k++)
-                free((*names)[k]);
-            free(*names);
+            tl_dir_list_free(*names, n);
             *names = NULL;
             return -1;
         }
@@ -124,15 +116,6 @@ sort_by_filing(const char *dir, struct dirent **names, int n)
     free(key);
 }
 
-static void
-free_names(struct dirent **names, int n)
-{
-    int k;
-
-    for (k = 0; k < n; k++)
-        free(names[k]);
-    free(names);
-}
 
 /* ---- import ------------------------------------------------------------------------ */
 
@@ -206,7 +189,7 @@ import_bag(tl_archive_t *a, const char *in, size_t *filed, size_t *skipped)
         free(pkg);
     }
 out:
-    free_names(names, n);
+    tl_dir_list_free(names, n);
     tl_remove_tree(stage);
     free(stage);
     free(root);
@@ -436,7 +419,7 @@ restore_into(const char *lib, const char *root, const char *in)
     if (!ok)
         cli_error("%s: cannot sync", lib);
 out:
-    free_names(names, n);
+    tl_dir_list_free(names, n);
     free(data);
     free(objs);
     free(db);

@@ -44,7 +44,7 @@ list_originals(const char *pkg, original_t **out)
     size_t m = 0;
 
     *out = NULL;
-    n = dir ? scandir(dir, &names, NULL, alphasort) : -1;
+    n = dir ? tl_dir_list(dir, &names) : -1;
     if (n < 0) {
         free(dir);
         return 0;

@@ -102,6 +102,35 @@ tl_dir_has_entries(const char *path)
     return found;
 }
 
+static int
+not_dots(const struct dirent *e)
+{
+    return strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+}
+
+static int
+by_bytes(const struct dirent **x, const struct dirent **y)
+{
+    return strcmp((*x)->d_name, (*y)->d_name);
+}
+
+int
+tl_dir_list(const char *path, struct dirent ***names)
+{
+    *names = NULL;
+    return scandir(path, names, not_dots, by_bytes);
+}
+
+void
+tl_dir_list_free(struct dirent **names, int n)
+{
+    int k;
+
+    for (k = 0; k < n; k++)
+        free(names[k]);
+    free(names);
+}
+
 tl_status_t
 tl_fsync_dir(const char *path)
 {

@@ -103,6 +103,14 @@ tl_status_t tl_remove_tree(const char *path);
  * is empty or missing, -1 when it cannot be read (not a folder, no access). */
 int tl_dir_has_entries(const char *path);
 
+/* The entries of folder @path but "." and "..", sorted by name byte by byte
+ * (the same order in every locale), into *@names (each entry and the array
+ * malloc'ed; free them with tl_dir_list_free).  Returns how many, or -1 with
+ * errno set when the folder cannot be read. */
+struct dirent;
+int tl_dir_list(const char *path, struct dirent ***names);
+void tl_dir_list_free(struct dirent **names, int n);
+
 /* fsync a folder, so a rename inside it is durable. */
 tl_status_t tl_fsync_dir(const char *path);
 
