@@ -689,6 +689,7 @@ serve_doc_page(const _tl_viewer_req_t *R, const char *id)
     }
     if (n_pages > 0)
         add_page_view(&b, R, id, doc, page, &t);
+    _tl_viewer_add_corrections(&b, R, id); /* staff only */
     tl_buf_adds(&b, "</article>\n");
     _tl_viewer_html_close(&b, R);
     terms_free(&t);

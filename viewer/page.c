@@ -140,7 +140,8 @@ _tl_viewer_html_open(tl_buf_t *b, const _tl_viewer_req_t *r, const char *title, 
                 site, site, TR(r, "Kho tư liệu lưu trữ đã số hóa", "Digitised archival records"));
     if (with_form)
         add_search_form(b, r, query, 0);
-    tl_buf_adds(b, "<nav class=\"tools\">");
+    tl_buf_addf(b, "<nav class=\"tools\"><a class=\"browse-link\" href=\"/browse\">%s</a>",
+                TR(r, "Duyệt", "Browse"));
     add_lang_switch(b, r);
     if (r->staff) {
         tl_buf_adds(b, "<span class=\"user\">");
@@ -210,8 +211,8 @@ _tl_viewer_html_home(const _tl_viewer_req_t *R, size_t n_pages)
     return tl_buf_steal(&b);
 }
 
-static void
-add_hit(tl_buf_t *b, const _tl_viewer_req_t *R, const tl_hit_t *h, const char *q)
+void
+_tl_viewer_add_hit(tl_buf_t *b, const _tl_viewer_req_t *R, const tl_hit_t *h, const char *q)
 {
     tl_buf_t link;
     char *href;
@@ -360,7 +361,7 @@ _tl_viewer_html_search(const _tl_viewer_search_t *s)
         tl_buf_addf(&b, "\">%s</a></p>\n<ol class=\"hits\" start=\"%zu\">\n",
                     TR(R, "Dạng JSON", "As JSON"), (s->page - 1) * TL_VIEWER_PER_PAGE + 1);
         for (i = 0; i < res->n_hits; i++)
-            add_hit(&b, R, &res->hits[i], q);
+            _tl_viewer_add_hit(&b, R, &res->hits[i], q);
         tl_buf_adds(&b, "</ol>\n");
         add_pager(&b, R, q, s->page, n_pages);
     }
