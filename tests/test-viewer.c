@@ -1600,6 +1600,8 @@ test_facets(int port, const char *session, const char *csrf)
        contains(r, "bc-2023-12") && !contains(r, "bieu-01"), "class=bao-cao narrows to the report");
     ok(contains(r, "class=\"chip\" href=\"/search?q=%22d%C3%A2n+s%E1%BB%91%22\""),
        "a chip shows the filter and removes it (back to the query alone)");
+    ok(contains(r, "href=\"/search?q=%22d%C3%A2n+s%E1%BB%91%22&amp;class=bao-cao&amp;lang=en\""),
+       "switching language keeps the query and the filter");
     resp_clear(&r);
 
     /* paging and sorting keep the filters */

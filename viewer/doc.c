@@ -665,6 +665,8 @@ serve_doc_page(const _tl_viewer_req_t *R, const char *id)
                     id, R->csrf, restricted ? "publish" : "restrict",
                     restricted ? TR(R, "Công bố cho bạn đọc", "Publish to readers")
                                : TR(R, "Hạn chế truy cập", "Restrict"));
+        tl_buf_addf(&b, "<a class=\"edit-link\" href=\"#corrections\">%s</a>\n",
+                    TR(R, "Sửa thông tin mô tả ↓", "Correct the description ↓"));
     }
     tl_buf_adds(&b, "<div class=\"doc-head\">\n");
     add_record(&b, R, &dc, cls, &e);
