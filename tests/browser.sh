@@ -346,6 +346,8 @@ async function main() {
   const title = await evaluate('document.querySelector("h1.doc-title").textContent');
   const hist = await evaluate('(document.querySelector("table.history")||{}).innerText || ""');
   say(/qwertzu/.test(title) && /thuthu/.test(hist), 'the corrected title and the history show: ' + title);
+  await evaluate('window.scrollTo(0, 0)');
+  await shot('browser-doc-staff.png', false);
   await evaluate('document.getElementById("corrections").scrollIntoView()');
   await shot('browser-correct.png', false);
   await go(base + '/search?q=' + encodeURIComponent('title:qwertzu'));
@@ -356,6 +358,10 @@ async function main() {
   await go(base + '/browse?lang=en');
   const h1 = await evaluate('document.querySelector("h1").textContent');
   say(h1 === 'Browse the library', 'the browse page in English');
+  await go(base + '/search?q=' + encodeURIComponent('thống kê') + '&sort=newest');
+  const facetsEn = await evaluate('document.querySelector("aside.facets h2").textContent');
+  say(facetsEn === 'Narrow the results', 'the results page in English, facets and all');
+  await shot('browser-search-en.png', false);
   await go(base + '/browse?lang=vi');
 
   clearTimeout(killer);
@@ -375,7 +381,8 @@ JS
             'not ok - '*) ok 1 "${line#not ok - }" ;;
         esac
     done <"$work/drive.out"
-    for s in browser-facets browser-facet-on browser-browse browser-correct; do
+    for s in browser-facets browser-facet-on browser-browse browser-correct browser-doc-staff \
+             browser-search-en; do
         size=$(wc -c <"$work/$s.png" 2>/dev/null || echo 0)
         [ "$size" -gt 20000 ]
         ok $? "a screenshot of $s ($size bytes)"
