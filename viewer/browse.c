@@ -130,28 +130,44 @@ by_value_desc(const void *a, const void *b)
     return strcmp(((const entry_t *)b)->value, ((const entry_t *)a)->value);
 }
 
-/* The values of facet @field (at most @max), each with its number of
- * documents: the index counts pages, so each value's documents are counted
- * by a search of their own, one hit per document, checked to the end. */
+/* The values of facet @field, each with its number of documents: the
+ * index counts pages, so each value's documents are counted by a search of
+ * its own, one hit per document, checked to the end.  Only the @max values
+ * with the most pages are counted; *@n_values says how many there are. */
 static tl_status_t
 index_counts(const _tl_viewer_req_t *r, const char *field, size_t max, entries_t *out,
-             char *msg, size_t msgsize)
+             size_t *n_values, char *msg, size_t msgsize)
 {
     tl_search_opts_t o;
     tl_found_t *f = NULL;
+    tl_index_t *idx;
     tl_status_t st;
-    size_t i, k;
+    char **hidden = NULL;
+    size_t n_hidden = 0, i, k;
 
+    *n_values = 0;
+    msg[0] = '\0';
+    if (_tl_viewer_hidden(r, &hidden, &n_hidden) != TL_OK) {
+        tl_errbuf_set(msg, msgsize, "cannot read the access list");
+        return TL_ERR_DB;
+    }
+    if (!(idx = _tl_viewer_index_acquire(r->v, &st, msg, msgsize))) {
+        _tl_viewer_strv_free(hidden, n_hidden);
+        return st; /* TL_OK: no index yet, nothing to list */
+    }
     memset(&o, 0, sizeof o);
     o.query = "";
     o.facets = 1;
     o.facet_sample = (size_t)-1;
-    o.facet_values = max;
-    if ((st = _tl_viewer_find(r, &o, &f, msg, msgsize)) != TL_OK || !f)
-        return st;
-    for (i = 0; i < f->n_facets && strcmp(f->facets[i].name, field) != 0; i++)
+    o.facet_values = LIST_VALUES;
+    o.exclude = (const char *const *)hidden;
+    o.n_exclude = n_hidden;
+    st = tl_index_find(idx, &o, &f);
+    for (i = 0; st == TL_OK && i < f->n_facets && strcmp(f->facets[i].name, field) != 0; i++)
         ;
-    for (k = 0; i < f->n_facets && k < f->facets[i].n_values; k++) {
+    if (st == TL_OK && i < f->n_facets)
+        *n_values = f->facets[i].n_values;
+    for (k = 0; st == TL_OK && k < *n_values && k < max; k++) {
         tl_filter_t flt = {f->facets[i].name, f->facets[i].values[k].value};
         tl_search_opts_t one;
         tl_found_t *g = NULL;
@@ -161,20 +177,21 @@ index_counts(const _tl_viewer_req_t *r, const char *field, size_t max, entries_t
         one.filters = &flt;
         one.n_filters = 1;
         one.by_doc = 1;
-        one.facets = 1;              /* with every match checked, */
+        one.facets = 1;                /* with every match checked, */
         one.facet_sample = (size_t)-1; /* the count of documents is exact */
         one.facet_values = 1;
-        if ((st = _tl_viewer_find(r, &one, &g, msg, msgsize)) != TL_OK) {
-            tl_found_free(g);
-            break;
-        }
-        if (g && g->total > 0 && entries_add(out, flt.value, g->total) != 0)
+        one.exclude = o.exclude;
+        one.n_exclude = o.n_exclude;
+        if ((st = tl_index_find(idx, &one, &g)) == TL_OK && g->total > 0 &&
+            entries_add(out, flt.value, g->total) != 0)
             st = TL_ERR_NOMEM;
         tl_found_free(g);
-        if (st != TL_OK)
-            break;
     }
+    if (st != TL_OK && !msg[0])
+        tl_errbuf_set(msg, msgsize, "%s", tl_index_errmsg(idx));
     tl_found_free(f);
+    _tl_viewer_index_release(r->v, idx);
+    _tl_viewer_strv_free(hidden, n_hidden);
     if (st == TL_OK && out->n > 1)
         qsort(out->v, out->n, sizeof *out->v,
               !strcmp(field, "year") || !strcmp(field, "decade") ? by_value_desc : by_count);
@@ -195,9 +212,12 @@ kind_label(const _tl_viewer_req_t *r, const char *kind)
     return _tl_viewer_facet_label(r, kind);
 }
 
+/* The values of @kind with their documents, at most @max of them counted
+ * from the index (the catalog's lists are whole); *@n_values how many
+ * values there are in all. */
 static tl_status_t
-counts_of(const _tl_viewer_req_t *r, const char *kind, size_t max, entries_t *out, char *msg,
-          size_t msgsize)
+counts_of(const _tl_viewer_req_t *r, const char *kind, size_t max, entries_t *out,
+          size_t *n_values, char *msg, size_t msgsize)
 {
     tl_status_t st;
 
@@ -208,9 +228,10 @@ counts_of(const _tl_viewer_req_t *r, const char *kind, size_t max, entries_t *ou
             tl_errbuf_set(msg, msgsize, "cannot read the catalog");
         if (st == TL_OK && !strcmp(kind, "class") && out->n > 1)
             qsort(out->v, out->n, sizeof *out->v, by_count);
+        *n_values = out->n;
         return st;
     }
-    return index_counts(r, kind, max, out, msg, msgsize);
+    return index_counts(r, kind, max, out, n_values, msg, msgsize);
 }
 
 /* The link of one value: a box lists its documents, the rest are filters
@@ -300,7 +321,8 @@ serve_overview(const _tl_viewer_req_t *r)
     tl_buf_adds(&b, "<div class=\"browse-grid\">\n");
     for (i = 0; i < sizeof shown / sizeof shown[0]; i++) {
         entries_t e = {NULL, 0, 0};
-        tl_status_t st = counts_of(r, shown[i], 200, &e, msg, sizeof msg);
+        size_t n_values = 0;
+        tl_status_t st = counts_of(r, shown[i], OVERVIEW_VALUES, &e, &n_values, msg, sizeof msg);
 
         tl_buf_addf(&b, "<section class=\"card browse-card\" id=\"by-%s\"><h2>%s</h2>\n",
                     shown[i], kind_label(r, shown[i]));
@@ -309,11 +331,10 @@ serve_overview(const _tl_viewer_req_t *r)
                         TR(r, "Không đọc được danh sách.", "The list cannot be read."));
         } else {
             add_list(&b, r, shown[i], &e, OVERVIEW_VALUES);
-            if (e.n > OVERVIEW_VALUES)
+            if (n_values > OVERVIEW_VALUES) {
                 tl_buf_addf(&b, "<a class=\"facet-more\" href=\"/browse/%s\">%s (", shown[i],
                             TR(r, "Xem tất cả", "See all"));
-            if (e.n > OVERVIEW_VALUES) {
-                _tl_viewer_add_count(&b, e.n, r->en);
+                _tl_viewer_add_count(&b, n_values, r->en);
                 tl_buf_adds(&b, ") »</a>\n");
             }
         }
@@ -330,7 +351,8 @@ serve_kind(const _tl_viewer_req_t *r, const char *kind)
     entries_t e = {NULL, 0, 0};
     tl_buf_t b;
     char msg[256];
-    tl_status_t st = counts_of(r, kind, LIST_VALUES, &e, msg, sizeof msg);
+    size_t n_values = 0;
+    tl_status_t st = counts_of(r, kind, LIST_VALUES, &e, &n_values, msg, sizeof msg);
 
     tl_buf_init(&b);
     _tl_viewer_html_open(&b, r, kind_label(r, kind), 1, NULL);

@@ -43,6 +43,7 @@ void
 _tl_viewer_add_facet_value(tl_buf_t *b, const _tl_viewer_req_t *r, const char *field,
                            const char *value)
 {
+    (void)r; /* the same in both languages, for now */
     if (!strcmp(field, "class")) {
         tl_buf_add_escaped(b, tl_class_name(value));
     } else if (!strcmp(field, "decade") && strlen(value) == 4 &&
