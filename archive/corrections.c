@@ -192,6 +192,18 @@ tl_archive_correct(tl_archive_t *a, const char *id, const char *field, const cha
         }
         sqlite3_finalize(s);
     }
+    /* the index holds the old value until the caller re-adds the document;
+     * should that fail, the next filing run catches it up */
+    if (ok) {
+        ok = sqlite3_prepare_v2(db, "UPDATE documents SET indexed = 0 WHERE id = ?", -1, &s,
+                                NULL) == SQLITE_OK;
+        if (ok) {
+            sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+            ok = sqlite3_step(s) == SQLITE_DONE;
+        }
+        sqlite3_finalize(s);
+        s = NULL;
+    }
     if (!ok || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         tl_errbuf_set(err, errsize, "cannot record the correction: %s", sqlite3_errmsg(db));
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -394,4 +406,73 @@ _tl_archive_corrections_apply(sqlite3 *db, const char *id, char **json)
     free(*json);
     *json = out;
     return out ? TL_OK : TL_ERR_NOMEM;
+}
+
+tl_status_t
+tl_archive_apply_corrections(const char *lib, const char *id, char **json)
+{
+    sqlite3 *db = NULL;
+    char *path;
+    tl_status_t st;
+
+    if (!lib || !id || !json || !*json)
+        return TL_ERR_ARG;
+    if (!(path = tl_path_join(lib, "tulieu.db")))
+        return TL_ERR_NOMEM;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        free(path);
+        return TL_ERR_DB;
+    }
+    free(path);
+    sqlite3_busy_timeout(db, 2000);
+    st = _tl_archive_corrections_apply(db, id, json);
+    sqlite3_close(db);
+    return st;
+}
+
+/* Adds the word boxes of page record @path (pages/NNNN.json) to @p; a
+ * missing or unreadable record only costs the highlighting. */
+static void
+load_page_words(const char *path, tl_page_t *p)
+{
+    json_t *root = json_load_file(path, 0, NULL), *words = json_object_get(root, "words");
+    size_t i, n = json_array_size(words);
+
+    if (p->words || !n || !(p->words = calloc(n, sizeof(tl_word_t)))) {
+        json_decref(root);
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        json_t *w = json_array_get(words, i), *b = json_object_get(w, "bbox");
+        const char *t = json_string_value(json_object_get(w, "text"));
+        tl_word_t *o = &p->words[p->n_words];
+        if (!t || json_array_size(b) != 4 || !(o->text = strdup(t)))
+            continue;
+        o->x0 = (int)json_integer_value(json_array_get(b, 0));
+        o->y0 = (int)json_integer_value(json_array_get(b, 1));
+        o->x1 = (int)json_integer_value(json_array_get(b, 2));
+        o->y1 = (int)json_integer_value(json_array_get(b, 3));
+        o->line = (int)json_integer_value(json_object_get(w, "line"));
+        p->n_words++;
+    }
+    json_decref(root);
+}
+
+tl_status_t
+tl_archive_load_words(tl_archive_t *a, tl_doc_t *doc)
+{
+    char rel[64], *path;
+    size_t i;
+
+    if (!a || !doc || !doc->id || !_tl_archive_valid_id(doc->id))
+        return TL_ERR_ARG;
+    for (i = 0; i < doc->n_pages; i++) {
+        snprintf(rel, sizeof rel, "objects/%s/pages/%04zu.json", doc->id, i + 1);
+        if (!(path = tl_path_join(tl_archive_path(a), rel)))
+            return TL_ERR_NOMEM;
+        load_page_words(path, doc->pages[i]);
+        free(path);
+    }
+    return TL_OK;
 }

@@ -172,6 +172,19 @@ tl_status_t tl_archive_correct(tl_archive_t *a, const char *id, const char *fiel
 tl_status_t tl_archive_corrections(tl_archive_t *a, const char *id, tl_correction_t **out,
                                    size_t *n, char *err, size_t errsize);
 void tl_archive_corrections_free(tl_correction_t *c, size_t n);
+
+/* Lays the corrections of document @id over its export object *@json (a
+ * malloc'ed document.json text, replaced by the corrected one, which the
+ * caller frees), reading the catalog of library folder @lib read-only: for
+ * readers such as the web server that do not open the archive.  TL_OK (also
+ * when there are none); TL_ERR_DB when the catalog cannot be read. */
+tl_status_t tl_archive_apply_corrections(const char *lib, const char *id, char **json);
+
+/* Adds to each page of @doc (as tl_archive_load_doc() gives it) the word
+ * boxes of its record pages/NNNN.json, which the index needs to highlight
+ * hits; a missing record costs only its page's highlighting.  TL_OK,
+ * TL_ERR_ARG, TL_ERR_NOMEM. */
+tl_status_t tl_archive_load_words(tl_archive_t *a, tl_doc_t *doc);
 /* ---- events ------------------------------------------------------------------
  * Each package keeps its history in events.jsonl beside its manifest: one
  * JSON object a line ({"at", "what", "agent", "detail"}, and "seq" and "box"

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "cli.h"
 #include "tl_archive.h"
+#include "tl_index.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -27,6 +28,35 @@ correct_usage(FILE *fp)
                 "  -b, --by NAME      who makes the correction (required)\n"
                 "  -l, --list         print the document's corrections, oldest first\n"
                 "  -h, --help         this help\n");
+}
+
+/* Re-adds document @id to the library's index with the correction laid
+ * over it, so a search finds the new value at once.  TL_OK, or the reason
+ * in @err (the index busy with another writer, ...): the catalog then
+ * keeps the document marked unindexed and the next filing run catches up. */
+static tl_status_t
+reindex_doc(tl_archive_t *a, const char *id, char *err, size_t errsize)
+{
+    tl_index_t *idx = NULL;
+    tl_doc_t *d = NULL;
+    tl_status_t st;
+
+    if ((st = tl_archive_load_doc(a, id, &d)) != TL_OK) {
+        tl_errbuf_set(err, errsize, "%s", tl_archive_errmsg(a));
+        return st;
+    }
+    if ((st = tl_archive_load_words(a, d)) == TL_OK &&
+        (st = tl_index_open(tl_archive_index_path(a), 1, &idx, err, errsize)) == TL_OK) {
+        if ((st = tl_index_add_doc(idx, d)) == TL_OK)
+            st = tl_index_commit(idx);
+        if (st != TL_OK)
+            tl_errbuf_set(err, errsize, "%s", tl_index_errmsg(idx));
+    }
+    tl_index_free(idx);
+    tl_doc_free(d);
+    if (st == TL_OK)
+        st = tl_archive_mark_indexed(a, id);
+    return st;
 }
 
 static int
@@ -91,11 +121,18 @@ cmd_correct(int argc, char **argv)
     }
     st = tl_archive_correct(a, argv[optind], argv[optind + 1], argv[optind + 2], by, err,
                             sizeof err);
-    tl_archive_free(a);
     if (st != TL_OK) {
+        tl_archive_free(a);
         cli_error("correct: %s", err[0] ? err : tl_status_to_string(st));
         return st == TL_ERR_NOMEM || st == TL_ERR_DB ? EXIT_SOME_FAILED : EXIT_USAGE;
     }
+    /* searchable at once, not only after `tulieu reindex` */
+    err[0] = '\0';
+    if (reindex_doc(a, argv[optind], err, sizeof err) != TL_OK)
+        fprintf(stderr, "tulieu: correct: warning: the correction is kept, but the search "
+                        "index could not be updated now (%s); the next ingest or "
+                        "'tulieu reindex' brings it in\n", err[0] ? err : "unknown reason");
+    tl_archive_free(a);
     printf("document %s: %s corrected by %s\n", argv[optind], argv[optind + 1], by);
     return EXIT_ALL_DONE;
 }

@@ -2,7 +2,8 @@
 # browser.sh - the e-library in a real browser: Debian's headless Chromium
 # loads the home and a results page served by `tests/test-viewer --serve`;
 # the DOM must hold the hit with its <mark>, and the screenshot must be a
-# real picture.  Skipped only when Chromium is not installed.
+# real picture; then it is driven through search with facets, browsing and
+# a staff correction.  Skipped only when Chromium is not installed.
 
 TOP_BUILDDIR=${TOP_BUILDDIR:-.}
 
@@ -208,6 +209,190 @@ ok $? "as an attachment named after the document"
 chrome --dump-dom "$base/doc/bc-2023-12?lang=en" >"$work/doc-en.html"
 grep -q '<html lang="en">' "$work/doc-en.html" && grep -q 'Text of page' "$work/doc-en.html"
 ok $? "?lang=en gives the English document page"
+
+# Driving the pages as a reader and as staff, through Chromium's DevTools
+# protocol (Node's own WebSocket, no npm package): search, click a facet,
+# remove its chip, browse and click a value, sign in, correct a title and
+# find it.  Its screenshots are kept in the build tree for a look.
+NODE_WS=
+if command -v node >/dev/null 2>&1; then
+    if node -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)' 2>/dev/null; then
+        NODE_WS=node
+    elif node --experimental-websocket -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)' 2>/dev/null; then
+        NODE_WS="node --experimental-websocket"
+    fi
+fi
+if [ -z "$NODE_WS" ]; then
+    n=$((n + 1))
+    echo "ok $n # SKIP driving the pages: no Node.js with a WebSocket client"
+else
+    cat >"$work/drive.js" <<'JS'
+// drive.js BASE OUTDIR: drives the e-library in headless Chromium through the
+// DevTools protocol (Node's WebSocket, no npm package): search, click a
+// facet, browse, sign in, correct a title, find it.  Prints TAP lines
+// without numbers ("ok - ..." / "not ok - ...") and saves screenshots.
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const [base, out, chromium] = process.argv.slice(2);
+
+function say(pass, what) { console.log((pass ? 'ok - ' : 'not ok - ') + what); }
+
+async function main() {
+  const profile = fs.mkdtempSync(path.join(out, 'cdp-profile-'));
+  const child = spawn(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--disable-dev-shm-usage', '--hide-scrollbars', '--remote-debugging-port=0',
+    '--user-data-dir=' + profile, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const killer = setTimeout(() => { say(false, 'the browser run ends within 90 s'); child.kill(); process.exit(1); }, 90000);
+  const wsUrl = await new Promise((resolve, reject) => {
+    let err = '';
+    child.stderr.on('data', d => {
+      err += d;
+      const m = /DevTools listening on (ws:\/\/\S+)/.exec(err);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', () => reject(new Error('chromium exited: ' + err.slice(-400))));
+  });
+  const ws = new WebSocket(wsUrl);
+  await new Promise((res, rej) => { ws.onopen = res; ws.onerror = rej; });
+  let next = 1;
+  const pending = new Map(), waiters = [];
+  ws.onmessage = ev => {
+    const m = JSON.parse(ev.data);
+    if (m.id && pending.has(m.id)) {
+      const { resolve, reject } = pending.get(m.id);
+      pending.delete(m.id);
+      m.error ? reject(new Error(m.error.message)) : resolve(m.result);
+    } else if (m.method) {
+      for (const w of waiters.slice())
+        if (w.method === m.method && w.session === m.sessionId) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(m.params);
+        }
+    }
+  };
+  const send = (method, params = {}, sessionId) => new Promise((resolve, reject) => {
+    const id = next++;
+    pending.set(id, { resolve, reject });
+    ws.send(JSON.stringify(sessionId ? { id, method, params, sessionId } : { id, method, params }));
+  });
+  const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
+  const { sessionId: s } = await send('Target.attachToTarget', { targetId, flatten: true });
+  const waitFor = method => new Promise(resolve => waiters.push({ method, session: s, resolve }));
+  await send('Page.enable', {}, s);
+  await send('Emulation.setDeviceMetricsOverride',
+             { width: 1280, height: 900, deviceScaleFactor: 1, mobile: false }, s);
+  const evaluate = async expr => (await send('Runtime.evaluate',
+      { expression: expr, returnByValue: true }, s)).result.value;
+  const go = async url => { const l = waitFor('Page.loadEventFired'); await send('Page.navigate', { url }, s); await l; };
+  // a click (or submit) that loads a new page
+  const clickNav = async expr => { const l = waitFor('Page.loadEventFired'); const r = await evaluate(expr); await l; return r; };
+  const shot = async (name, full) => {
+    let clip;
+    if (full) {
+      const m = await send('Page.getLayoutMetrics', {}, s);
+      const h = Math.min(Math.ceil(m.cssContentSize.height), 4000);
+      clip = { x: 0, y: 0, width: 1280, height: h, scale: 1 };
+    }
+    const { data } = await send('Page.captureScreenshot',
+        clip ? { format: 'png', clip, captureBeyondViewport: true } : { format: 'png' }, s);
+    fs.writeFileSync(path.join(out, name), Buffer.from(data, 'base64'));
+  };
+  const text = () => evaluate('document.body.innerText');
+  const hits = () => evaluate('document.querySelectorAll("li.hit").length');
+
+  // search, then click a facet value: the list narrows, a chip appears
+  await go(base + '/search?q=' + encodeURIComponent('"dân số"'));
+  const before = await hits();
+  const total0 = await evaluate('document.querySelector(".total").textContent');
+  say(before === 20 && total0 === '25', `search "dân số": 20 hits of 25 (got ${before} of ${total0})`);
+  const facetText = await evaluate('document.querySelector("section.facet[data-facet=class] li:nth-child(2) a").textContent');
+  await shot('browser-facets.png', true);
+  await clickNav('document.querySelector("section.facet[data-facet=class] a[href*=\'class=bao-cao\']").click()');
+  const after = await hits();
+  const url1 = await evaluate('location.search');
+  say(after === 1 && /class=bao-cao/.test(url1), `click the facet "Báo cáo" (${facetText.trim()}): 1 hit (got ${after}), filter in the URL`);
+  const chip = await evaluate('(document.querySelector("a.chip")||{}).textContent || ""');
+  say(/Loại tài liệu/.test(chip) && /Báo cáo/.test(chip), 'the active filter shows as a chip: ' + chip.replace(/\s+/g, ' ').trim());
+  await shot('browser-facet-on.png', true);
+  await clickNav('document.querySelector("a.chip").click()');
+  say(await hits() === 20, 'removing the chip widens the list again');
+
+  // browse: the overview, then a value
+  await go(base + '/browse');
+  await shot('browser-browse.png', true);
+  const boxCount = await evaluate('document.querySelector("ul[data-kind=box] a[href$=\'v=box-02\'] .count").textContent');
+  say(/^24/.test(boxCount.trim()), 'browse: box-02 holds 24 documents (' + boxCount.trim() + ')');
+  await clickNav('document.querySelector("ul[data-kind=class] a[href$=\'class=bieu-so-lieu\']").click()');
+  const t2 = await evaluate('document.querySelector(".total").textContent');
+  say(t2 === '24' && (await hits()) === 20, 'browse → Biểu số liệu lists its 24 documents');
+
+  // staff: sign in, correct a title, find it
+  await go(base + '/login');
+  await clickNav(`(() => { document.querySelector("input[name=user]").value = "thuthu";
+      document.querySelector("input[name=password]").value = ${JSON.stringify(process.env.STAFF_PASSWORD || '')};
+      document.querySelector("form.login button").click(); })()`);
+  const user = await evaluate('(document.querySelector("nav.tools .user")||{}).textContent || ""');
+  say(user === 'thuthu', 'staff sign in in the browser (' + (user || 'not signed in') + ')');
+  await go(base + '/doc/qd-1627');
+  const hasForm = await evaluate('!!document.querySelector("form.correct")');
+  say(hasForm, 'the document page offers staff the correction form');
+  await clickNav(`(() => { const f = document.querySelector("form.correct");
+      f.querySelector("select[name=field]").value = "title";
+      f.querySelector("input[name=value]").value = "Quyết định phê duyệt chiến lược Thống kê qwertzu";
+      f.querySelector("button").click(); })()`);
+  const title = await evaluate('document.querySelector("h1.doc-title").textContent');
+  const hist = await evaluate('(document.querySelector("table.history")||{}).innerText || ""');
+  say(/qwertzu/.test(title) && /thuthu/.test(hist), 'the corrected title and the history show: ' + title);
+  await evaluate('window.scrollTo(0, 0)');
+  await shot('browser-doc-staff.png', false);
+  await evaluate('document.getElementById("corrections").scrollIntoView()');
+  await shot('browser-correct.png', false);
+  await go(base + '/search?q=' + encodeURIComponent('title:qwertzu'));
+  const found = await evaluate('Array.from(document.querySelectorAll("li.hit h2")).map(e => e.textContent).join("|")');
+  say(/qwertzu/.test(found), 'search finds the corrected title at once: ' + found);
+
+  // English
+  await go(base + '/browse?lang=en');
+  const h1 = await evaluate('document.querySelector("h1").textContent');
+  say(h1 === 'Browse the library', 'the browse page in English');
+  await go(base + '/search?q=' + encodeURIComponent('thống kê') + '&sort=newest');
+  const facetsEn = await evaluate('document.querySelector("aside.facets h2").textContent');
+  say(facetsEn === 'Narrow the results', 'the results page in English, facets and all');
+  await shot('browser-search-en.png', false);
+  await go(base + '/browse?lang=vi');
+
+  clearTimeout(killer);
+  ws.close();
+  child.kill();
+}
+
+main().catch(e => { say(false, 'the browser run: ' + e.message); process.exit(1); });
+JS
+    STAFF_PASSWORD='mật khẩu đủ dài 2023' HOME=$work $NODE_WS "$work/drive.js" "$base" "$work" \
+        "$(command -v "$CHROMIUM")" >"$work/drive.out" 2>"$work/drive.err"
+    grep -q '^ok - ' "$work/drive.out"
+    ok $? "the browser run reports its steps"
+    while IFS= read -r line; do
+        case $line in
+            'ok - '*) ok 0 "${line#ok - }" ;;
+            'not ok - '*) ok 1 "${line#not ok - }" ;;
+        esac
+    done <"$work/drive.out"
+    for s in browser-facets browser-facet-on browser-browse browser-correct browser-doc-staff \
+             browser-search-en; do
+        size=$(wc -c <"$work/$s.png" 2>/dev/null || echo 0)
+        [ "$size" -gt 20000 ]
+        ok $? "a screenshot of $s ($size bytes)"
+        cp "$work/$s.png" "$TOP_BUILDDIR/tests/$s.png" 2>/dev/null &&
+            echo "# screenshot kept at $TOP_BUILDDIR/tests/$s.png"
+    done
+    if grep -q '^not ok' "$work/drive.out" && [ -s "$work/drive.err" ]; then
+        grep -v ExperimentalWarning "$work/drive.err" | tail -n 5 | sed 's/^/# drive: /'
+    fi
+fi
 
 # A real IIIF viewer: Mirador (npm registry) loads the manifest from a page
 # of its own and shows the page through the image service.  The install is

@@ -44,6 +44,15 @@ contains out.txt "corrected by Nguyễn Văn An" "and says so"
 "$TULIEU" correct -L lib --by "Trần Thị Bình" "$ID" subject "dân số; lao động" >/dev/null
 is "$?" 0 "four more corrections"
 
+# The index follows at once, not only after `tulieu reindex`.
+"$TULIEU" search -L lib -d 'title:"thử nghiệm số hóa"' > found.txt 2>&1
+contains found.txt "$ID" "the corrected title is searchable at once"
+"$TULIEU" search -L lib -d -f class=cong-van "" > found.txt 2>&1
+contains found.txt "$ID" "and the corrected class filters"
+"$TULIEU" search -L lib -d -f year=1998 "" > found.txt 2>&1
+contains found.txt "$ID" "and the corrected date's year"
+is "$(sql "SELECT indexed FROM documents WHERE id = '$ID'")" "1" "the catalog marks it indexed"
+
 "$TULIEU" export -L lib -o after.json
 is "$(jget after.json 'd["dc"]["title"]')" "Về việc thử nghiệm số hóa" "the latest title wins in the export"
 is "$(jget after.json 'd["class"]')" "cong-van" "the corrected class"

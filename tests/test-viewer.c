@@ -1531,6 +1531,309 @@ test_ipv6(const char *lib)
     tl_viewer_free(v);
 }
 
+/* ---- search with facets, browsing, staff corrections (the web helper) ----------- */
+
+/* The count shown beside value @value (as it appears in the link, e.g.
+ * "class=cong-van") of facet or browse list @section ("data-facet=\"class\""
+ * or "data-kind=\"class\""); -1 when not shown. */
+static long
+shown_count(const resp_t *r, const char *section, const char *value)
+{
+    const char *s = r->body ? strstr(r->body, section) : NULL, *end, *p;
+    tl_buf_t b;
+    long n = -1;
+
+    if (!s)
+        return -1;
+    end = strstr(s, "</ul>");
+    tl_buf_init(&b);
+    tl_buf_addf(&b, "%s\"><span class=\"facet-name\">", value);
+    p = b.data ? strstr(s, b.data) : NULL;
+    tl_buf_free(&b);
+    if (!p || (end && p > end) || !(p = strstr(p, "<span class=\"count\">")))
+        return -1;
+    p += strlen("<span class=\"count\">");
+    n = 0;
+    for (; *p >= '0' && *p <= '9'; p++)
+        n = n * 10 + (*p - '0');
+    return n;
+}
+
+/* POSTs @body to @path as the signed-in @session. */
+static void
+staff_post(int port, const char *session, const char *path, const char *body, resp_t *r)
+{
+    char cookie[128];
+
+    snprintf(cookie, sizeof cookie, "tl_session=%s", session ? session : "");
+    http_req(port, "POST", path, session ? cookie : NULL, body, NULL, r);
+}
+
+static void
+staff_get(int port, const char *session, const char *path, resp_t *r)
+{
+    char cookie[128];
+
+    snprintf(cookie, sizeof cookie, "tl_session=%s", session);
+    http_req(port, "GET", path, cookie, NULL, NULL, r);
+}
+
+static void
+test_facets(int port, const char *session, const char *csrf)
+{
+    char body[256];
+    resp_t r;
+
+    http_get(port, "/search?q=%22d%C3%A2n+s%E1%BB%91%22", &r);
+    ok(r.status == 200 && contains(r, "class=\"facets\"") && contains(r, "data-facet=\"class\""),
+       "the results page shows facets");
+    ok(shown_count(&r, "data-facet=\"class\"", "class=bieu-so-lieu") == N_TABLES &&
+       shown_count(&r, "data-facet=\"class\"", "class=bao-cao") == 1,
+       "class facet counts: %d table pages, 1 report page", N_TABLES);
+    ok(contains(r, ">Biểu số liệu<") && contains(r, "Loại tài liệu"),
+       "facet values and labels in Vietnamese");
+    resp_clear(&r);
+
+    /* clicking a value narrows */
+    http_get(port, "/search?q=%22d%C3%A2n+s%E1%BB%91%22&class=bao-cao", &r);
+    ok(r.status == 200 && count_of(r.body, "<li class=\"hit\">") == 1 &&
+       contains(r, "bc-2023-12") && !contains(r, "bieu-01"), "class=bao-cao narrows to the report");
+    ok(contains(r, "class=\"chip\" href=\"/search?q=%22d%C3%A2n+s%E1%BB%91%22\""),
+       "a chip shows the filter and removes it (back to the query alone)");
+    ok(contains(r, "href=\"/search?q=%22d%C3%A2n+s%E1%BB%91%22&amp;class=bao-cao&amp;lang=en\""),
+       "switching language keeps the query and the filter");
+    resp_clear(&r);
+
+    /* paging and sorting keep the filters */
+    http_get(port, "/search?q=%22d%C3%A2n+s%E1%BB%91%22&class=bieu-so-lieu&sort=oldest", &r);
+    ok(r.status == 200 && count_of(r.body, "<li class=\"hit\">") == 20 &&
+       contains(r, "class=bieu-so-lieu&amp;sort=oldest&amp;page=2\""),
+       "the pager keeps the filter and the sort");
+    ok(contains(r, "class=bieu-so-lieu\">Liên quan nhất</a>") &&
+       contains(r, "sort-current\" aria-current=\"true\">Cũ nhất"),
+       "the sort links keep the filter, the current sort is marked");
+    resp_clear(&r);
+    http_get(port, "/search?q=%22d%C3%A2n+s%E1%BB%91%22&class=bieu-so-lieu&class=bao-cao", &r);
+    ok(r.status == 200 && contains(r, "class=\"total\">25<"),
+       "two values of one facet are ORed (25 pages)");
+    resp_clear(&r);
+    http_get(port, "/search?class=bieu-so-lieu", &r);
+    ok(r.status == 200 && contains(r, "class=\"total\">24<") && contains(r, "tài liệu"),
+       "a filter without words lists documents");
+    resp_clear(&r);
+
+    /* bad and hostile filters */
+    http_get(port, "/search?q=a&sort=sideways", &r);
+    ok(r.status == 400, "an unknown sort is 400");
+    resp_clear(&r);
+    http_get(port, "/search?class=%FF%FE", &r);
+    ok(r.status == 400, "a filter value that is not UTF-8 is 400");
+    resp_clear(&r);
+    http_get(port, "/search?creator=%3Cscript%3Ealert(1)%3C%2Fscript%3E", &r);
+    ok(r.status == 200 && !contains(r, "<script>") && contains(r, "&lt;script&gt;alert(1)"),
+       "HTML in a filter value is escaped in its chip");
+    resp_clear(&r);
+
+    /* restricted documents never count for the public */
+    snprintf(body, sizeof body, "action=restrict&csrf=%s", csrf);
+    staff_post(port, session, "/doc/mat-01/access", body, &r);
+    ok(r.status == 303, "staff restrict mat-01 (a cong-van)");
+    resp_clear(&r);
+    http_get(port, "/search?q=h%E1%BB%93+s%C6%A1", &r);
+    ok(shown_count(&r, "data-facet=\"class\"", "class=cong-van") == 1 && !contains(r, "mat-01"),
+       "public: the cong-van facet counts 1 page, without the restricted one");
+    resp_clear(&r);
+    http_get(port, "/search?class=cong-van", &r);
+    ok(r.status == 200 && contains(r, "class=\"total\">1<") && !contains(r, "mat-01") &&
+       !contains(r, "niêm phong"), "public: the cong-van list holds 1 document, nothing of mat-01");
+    resp_clear(&r);
+    staff_get(port, session, "/search?q=h%E1%BB%93+s%C6%A1", &r);
+    ok(shown_count(&r, "data-facet=\"class\"", "class=cong-van") == 2, "staff count 2");
+    resp_clear(&r);
+}
+
+static void
+test_browse(int port, const char *session)
+{
+    resp_t r;
+
+    /* mat-01 is restricted (test_facets) */
+    http_get(port, "/browse", &r);
+    ok(r.status == 200 && contains(r, "Duyệt tư liệu") && contains(r, "data-kind=\"box\"") &&
+       contains(r, "data-kind=\"class\""), "/browse lists boxes and classes");
+    ok(shown_count(&r, "data-kind=\"box\"", "v=box-02") == N_TABLES &&
+       shown_count(&r, "data-kind=\"box\"", "v=box-01") == 2,
+       "box counts: box-02 %d documents, box-01 2", N_TABLES);
+    ok(shown_count(&r, "data-kind=\"box\"", "v=box-03") == -1 && !contains(r, "box-03"),
+       "public: box-03 (only the restricted document) is not listed");
+    ok(shown_count(&r, "data-kind=\"class\"", "class=cong-van") == 1,
+       "public: cong-van counts 1 document");
+    resp_clear(&r);
+    staff_get(port, session, "/browse/box", &r);
+    ok(r.status == 200 && shown_count(&r, "data-kind=\"box\"", "v=box-03") == 1,
+       "staff see box-03 with its document");
+    resp_clear(&r);
+    staff_get(port, session, "/browse/class", &r);
+    ok(shown_count(&r, "data-kind=\"class\"", "class=cong-van") == 2, "staff: cong-van counts 2");
+    resp_clear(&r);
+
+    http_get(port, "/browse/box?v=box-01", &r);
+    ok(r.status == 200 && contains(r, "href=\"/doc/bc-2023-12\"") &&
+       contains(r, "href=\"/doc/cv-escape\"") && contains(r, "V/v &lt;b&gt;kiểm tra&lt;/b&gt;"),
+       "a box lists its documents, titles escaped");
+    resp_clear(&r);
+    http_get(port, "/browse/box?v=box-03", &r);
+    ok(r.status == 404 && !contains(r, "mat-01"), "public: the restricted box is not found");
+    resp_clear(&r);
+    http_get(port, "/browse/class", &r);
+    ok(r.status == 200 && contains(r, "href=\"/search?class=bieu-so-lieu\"") &&
+       shown_count(&r, "data-kind=\"class\"", "class=bieu-so-lieu") == N_TABLES,
+       "a class links to its filtered list, with its count");
+    resp_clear(&r);
+    http_get(port, "/browse/nothing", &r);
+    ok(r.status == 404, "an unknown browse list is 404");
+    resp_clear(&r);
+    http_get(port, "/browse/year?lang=en", &r);
+    ok(r.status == 200 && contains(r, "Browse by") && contains(r, "No documents yet"),
+       "in English; no dated documents yet");
+    resp_clear(&r);
+}
+
+static void
+test_correct_web(int port, const char *session, const char *csrf)
+{
+    char body[512];
+    resp_t r;
+
+    staff_get(port, session, "/doc/bc-2023-12", &r);
+    ok(r.status == 200 && contains(r, "action=\"/doc/bc-2023-12/correct\"") &&
+       contains(r, "Lịch sử sửa đổi") && contains(r, "Chưa có sửa đổi nào"),
+       "staff get the correction form and an empty history");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12", &r);
+    ok(r.status == 200 && !contains(r, "/correct\"") && !contains(r, "Lịch sử sửa đổi"),
+       "readers do not");
+    resp_clear(&r);
+
+    snprintf(body, sizeof body, "csrf=%s&field=title&value=zyxwv", csrf);
+    staff_post(port, NULL, "/doc/bc-2023-12/correct", body, &r);
+    ok(r.status == 403, "a correction without a session is 403");
+    resp_clear(&r);
+    staff_post(port, session, "/doc/bc-2023-12/correct", "field=title&value=zyxwv", &r);
+    ok(r.status == 403, "without the CSRF token: 403");
+    resp_clear(&r);
+    staff_post(port, session, "/doc/bc-2023-12/correct",
+               "csrf=0000000000000000000000000000000000000000000000000000000000000000"
+               "&field=title&value=zyxwv", &r);
+    ok(r.status == 403, "with a wrong CSRF token: 403");
+    resp_clear(&r);
+    snprintf(body, sizeof body, "csrf=%s&field=colour&value=red", csrf);
+    staff_post(port, session, "/doc/bc-2023-12/correct", body, &r);
+    ok(r.status == 400 && contains(r, "Trường này không sửa được"),
+       "an unknown field: 400 with a clear message");
+    resp_clear(&r);
+    snprintf(body, sizeof body, "csrf=%s&field=date&value=2023-02-30", csrf);
+    staff_post(port, session, "/doc/bc-2023-12/correct", body, &r);
+    ok(r.status == 400 && contains(r, "Ngày không hợp lệ") && contains(r, "2023-02-30"),
+       "an impossible date: 400 naming it");
+    resp_clear(&r);
+    snprintf(body, sizeof body, "csrf=%s&field=title&value=x", csrf);
+    staff_post(port, session, "/doc/no-such-doc/correct", body, &r);
+    ok(r.status == 404, "an unknown document: 404");
+    resp_clear(&r);
+    http_get(port, "/api/search?q=title%3Azyxwv", &r);
+    ok(json_total(&r) == 0, "nothing was corrected by the refused forms");
+    resp_clear(&r);
+
+    snprintf(body, sizeof body, "csrf=%s&field=title&value=Ni%%C3%%AAn+gi%%C3%%A1m+zyxwv+%%3Cb%%3E",
+             csrf);
+    staff_post(port, session, "/doc/bc-2023-12/correct", body, &r);
+    ok(r.status == 303 && has_header(&r, "Location", "/doc/bc-2023-12#corrections"),
+       "staff correct the title (303 back to the document)");
+    resp_clear(&r);
+    http_get(port, "/api/search?q=title%3Azyxwv", &r);
+    ok(json_total(&r) == 2 && contains(r, "bc-2023-12") && contains(r, "Niên giám zyxwv"),
+       "the new title is searchable at once (both pages of the document)");
+    resp_clear(&r);
+    http_get(port, "/search?q=title%3Azyxwv", &r);
+    ok(r.status == 200 && contains(r, "bc-2023-12") && contains(r, "Niên giám zyxwv &lt;b&gt;"),
+       "found by title:, shown escaped");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12", &r);
+    ok(r.status == 200 && contains(r, "Niên giám zyxwv &lt;b&gt;") && !contains(r, "zyxwv <b>"),
+       "the document page shows the corrected title, escaped");
+    resp_clear(&r);
+    http_get(port, "/search?q=T%E1%BB%95ng+s%E1%BA%A3n+ph%E1%BA%A9m", &r);
+    ok(contains(r, "bc-2023-12") && contains(r, "<mark>"),
+       "the re-added document's text is still found and marked");
+    resp_clear(&r);
+
+    snprintf(body, sizeof body, "csrf=%s&field=creator&value=T%%E1%%BB%%95ng+c%%E1%%BB%%A5c+"
+                                "Th%%E1%%BB%%91ng+k%%C3%%AA", csrf);
+    staff_post(port, session, "/doc/bc-2023-12/correct", body, &r);
+    ok(r.status == 303, "staff correct the creator");
+    resp_clear(&r);
+    snprintf(body, sizeof body, "csrf=%s&field=date&value=2023-12-29", csrf);
+    staff_post(port, session, "/doc/bc-2023-12/correct", body, &r);
+    ok(r.status == 303, "and the date");
+    resp_clear(&r);
+    http_get(port, "/browse/creator", &r);
+    ok(r.status == 200 &&
+       shown_count(&r, "data-kind=\"creator\"",
+                   "creator=T%E1%BB%95ng+c%E1%BB%A5c+Th%E1%BB%91ng+k%C3%AA") == 1,
+       "browse by agency: Tổng cục Thống kê, 1 document (of 2 pages)");
+    resp_clear(&r);
+    http_get(port, "/browse/year", &r);
+    ok(shown_count(&r, "data-kind=\"year\"", "year=2023") == 1, "browse by year: 2023, 1 document");
+    resp_clear(&r);
+    http_get(port, "/search?q=thong+ke", &r);
+    ok(shown_count(&r, "data-facet=\"creator\"",
+                   "creator=T%E1%BB%95ng+c%E1%BB%A5c+Th%E1%BB%91ng+k%C3%AA") == 2,
+       "the creator facet counts the document's 2 matching pages");
+    resp_clear(&r);
+
+    staff_get(port, session, "/doc/bc-2023-12", &r);
+    ok(count_of(r.body, "<td>thuthu</td>") == 3 && contains(r, "Tổng cục Thống kê") &&
+       contains(r, "<td>Nhan đề</td>"), "the history lists the three corrections with who");
+    resp_clear(&r);
+    snprintf(body, sizeof body, "csrf=%s&field=title&value=B%%C3%%A1o+c%%C3%%A1o+t%%C3%%ACnh+"
+                                "h%%C3%%ACnh+kinh+t%%E1%%BA%%BF", csrf);
+    staff_post(port, session, "/doc/bc-2023-12/correct", body, &r);
+    resp_clear(&r);
+    http_get(port, "/api/search?q=title%3Azyxwv", &r);
+    ok(r.status == 200 && json_total(&r) == 0, "a later correction replaces the old title in "
+                                               "the index");
+    resp_clear(&r);
+}
+
+/* Facets, browsing and corrections, signed in as staff for what needs it;
+ * mat-01 is restricted while they run and published again after. */
+static void
+test_library_pages(int port)
+{
+    char session[80], cookie[128], csrf[65], body[160];
+    resp_t r;
+
+    if (login(port, "thuthu", STAFF_PASSWORD, session, &r) != 0) {
+        resp_clear(&r);
+        ok(0, "sign in for the facet, browse and correction tests");
+        return;
+    }
+    resp_clear(&r);
+    snprintf(cookie, sizeof cookie, "tl_session=%s", session);
+    http_req(port, "GET", "/doc/mat-01", cookie, NULL, NULL, &r);
+    if (csrf_of(&r, csrf) != 0)
+        csrf[0] = '\0';
+    resp_clear(&r);
+    test_facets(port, session, csrf);
+    test_browse(port, session);
+    test_correct_web(port, session, csrf);
+    snprintf(body, sizeof body, "action=publish&csrf=%s", csrf);
+    staff_post(port, session, "/doc/mat-01/access", body, &r);
+    ok(r.status == 303, "mat-01 published again");
+    resp_clear(&r);
+}
+
 /* ---- --grow: a big library for bench/web ---------------------------------------- */
 
 static const char *const vocab[] = {
@@ -1721,6 +2024,7 @@ main(int argc, char **argv)
     test_concurrency(port);
     test_second_start("lib", port);
     test_ipv6("lib");
+    test_library_pages(port); /* facets, browsing, corrections */
 
     tl_viewer_free(v);
     ok(connect_to(AF_INET, port) < 0, "after tl_viewer_free the port is closed");

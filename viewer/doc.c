@@ -665,6 +665,8 @@ serve_doc_page(const _tl_viewer_req_t *R, const char *id)
                     id, R->csrf, restricted ? "publish" : "restrict",
                     restricted ? TR(R, "Công bố cho bạn đọc", "Publish to readers")
                                : TR(R, "Hạn chế truy cập", "Restrict"));
+        tl_buf_addf(&b, "<a class=\"edit-link\" href=\"#corrections\">%s</a>\n",
+                    TR(R, "Sửa thông tin mô tả ↓", "Correct the description ↓"));
     }
     tl_buf_adds(&b, "<div class=\"doc-head\">\n");
     add_record(&b, R, &dc, cls, &e);
@@ -689,6 +691,7 @@ serve_doc_page(const _tl_viewer_req_t *R, const char *id)
     }
     if (n_pages > 0)
         add_page_view(&b, R, id, doc, page, &t);
+    _tl_viewer_add_corrections(&b, R, id); /* staff only */
     tl_buf_adds(&b, "</article>\n");
     _tl_viewer_html_close(&b, R);
     terms_free(&t);

@@ -3,6 +3,7 @@
  * for the document pages, downloads, OAI-PMH and IIIF. */
 #include "config.h"
 #include "viewer-private.h"
+#include "tl_archive.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -53,13 +54,31 @@ load_json(const char *path)
     return o;
 }
 
+/* The package's document.json with the staff corrections laid over it, as
+ * the archive reads documents back, so every door shows the corrected
+ * record. */
 json_t *
 _tl_viewer_doc_json(const tl_viewer_t *v, const char *id)
 {
     char *path = _tl_viewer_pkg_path(v, id, "document.json");
-    json_t *o = load_json(path);
+    unsigned char *data = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    json_t *o = NULL;
 
+    if (path && tl_file_read(path, &data, &len) == TL_OK && (text = malloc(len + 1))) {
+        memcpy(text, data, len);
+        text[len] = '\0';
+        if (tl_archive_apply_corrections(v->lib_path, id, &text) == TL_OK && text)
+            o = json_loads(text, 0, NULL);
+    }
+    free(text);
+    free(data);
     free(path);
+    if (o && !json_is_object(o)) {
+        json_decref(o);
+        o = NULL;
+    }
     return o;
 }
 

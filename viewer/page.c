@@ -107,14 +107,42 @@ add_search_form(tl_buf_t *b, const _tl_viewer_req_t *r, const char *query, int l
                 TR(r, "Tìm kiếm", "Search"));
 }
 
-/* The link that switches language: the same path, lang flipped. */
+/* Appends each query argument but lang, so switching language keeps the
+ * reader's search, filters and page. */
+static enum MHD_Result
+add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    tl_buf_t *u = cls;
+
+    (void)kind;
+    if (!key || !strcmp(key, "lang") || u->len > 2048)
+        return MHD_YES;
+    _tl_viewer_url_encode(u, key);
+    tl_buf_adds(u, "=");
+    _tl_viewer_url_encode(u, value ? value : "");
+    tl_buf_adds(u, "&");
+    return MHD_YES;
+}
+
+/* The link that switches language: the same address, lang flipped. */
 static void
 add_lang_switch(tl_buf_t *b, const _tl_viewer_req_t *r)
 {
+    tl_buf_t u;
+    char *url;
+
+    tl_buf_init(&u);
+    tl_buf_adds(&u, r->url ? r->url : "/");
+    tl_buf_adds(&u, "?");
+    if (r->c)
+        MHD_get_connection_values(r->c, MHD_GET_ARGUMENT_KIND, add_arg, &u);
+    tl_buf_adds(&u, r->en ? "lang=vi" : "lang=en");
+    url = tl_buf_steal(&u);
     tl_buf_adds(b, "<a class=\"lang\" href=\"");
-    tl_buf_add_escaped(b, r->url ? r->url : "/");
-    tl_buf_adds(b, r->en ? "?lang=vi\" hreflang=\"vi\" lang=\"vi\">Tiếng Việt</a>"
-                         : "?lang=en\" hreflang=\"en\" lang=\"en\">English</a>");
+    tl_buf_add_escaped(b, url ? url : "/");
+    free(url);
+    tl_buf_adds(b, r->en ? "\" hreflang=\"vi\" lang=\"vi\">Tiếng Việt</a>"
+                         : "\" hreflang=\"en\" lang=\"en\">English</a>");
 }
 
 void
@@ -140,7 +168,8 @@ _tl_viewer_html_open(tl_buf_t *b, const _tl_viewer_req_t *r, const char *title, 
                 site, site, TR(r, "Kho tư liệu lưu trữ đã số hóa", "Digitised archival records"));
     if (with_form)
         add_search_form(b, r, query, 0);
-    tl_buf_adds(b, "<nav class=\"tools\">");
+    tl_buf_addf(b, "<nav class=\"tools\"><a class=\"browse-link\" href=\"/browse\">%s</a>",
+                TR(r, "Duyệt", "Browse"));
     add_lang_switch(b, r);
     if (r->staff) {
         tl_buf_adds(b, "<span class=\"user\">");
@@ -210,8 +239,8 @@ _tl_viewer_html_home(const _tl_viewer_req_t *R, size_t n_pages)
     return tl_buf_steal(&b);
 }
 
-static void
-add_hit(tl_buf_t *b, const _tl_viewer_req_t *R, const tl_hit_t *h, const char *q)
+void
+_tl_viewer_add_hit(tl_buf_t *b, const _tl_viewer_req_t *R, const tl_hit_t *h, const char *q)
 {
     tl_buf_t link;
     char *href;
@@ -360,7 +389,7 @@ _tl_viewer_html_search(const _tl_viewer_search_t *s)
         tl_buf_addf(&b, "\">%s</a></p>\n<ol class=\"hits\" start=\"%zu\">\n",
                     TR(R, "Dạng JSON", "As JSON"), (s->page - 1) * TL_VIEWER_PER_PAGE + 1);
         for (i = 0; i < res->n_hits; i++)
-            add_hit(&b, R, &res->hits[i], q);
+            _tl_viewer_add_hit(&b, R, &res->hits[i], q);
         tl_buf_adds(&b, "</ol>\n");
         add_pager(&b, R, q, s->page, n_pages);
     }

@@ -725,6 +725,51 @@ serve_access(_tl_viewer_req_t *r, const char *id)
     return redirect(r, back);
 }
 
+/* ---- hooks for the page files (search.c, browse.c, correct.c) ----------------- */
+
+char *
+_tl_viewer_arg_query(const _tl_viewer_req_t *r, const char **why)
+{
+    return get_query(r->c, r->en, why);
+}
+
+size_t
+_tl_viewer_arg_page(const _tl_viewer_req_t *r)
+{
+    return get_page(r->c);
+}
+
+int
+_tl_viewer_form_value(const char *form, const char *name, char *out, size_t size)
+{
+    return form ? form_value(form, name, out, size) : -1;
+}
+
+int
+_tl_viewer_staff_form_ok(const _tl_viewer_req_t *r)
+{
+    return staff_form_ok(r);
+}
+
+tl_index_t *
+_tl_viewer_index_acquire(const tl_viewer_t *v, tl_status_t *st, char *msg, size_t msgsize)
+{
+    return open_index(v, st, msg, msgsize);
+}
+
+void
+_tl_viewer_index_release(const tl_viewer_t *v, tl_index_t *idx)
+{
+    (void)v;
+    tl_index_free(idx);
+}
+
+enum MHD_Result
+_tl_viewer_redirect(_tl_viewer_req_t *r, const char *to)
+{
+    return redirect(r, to);
+}
+
 /* What a request keeps between libmicrohttpd's calls: the POSTed form. */
 typedef struct {
     tl_buf_t body;
@@ -793,6 +838,11 @@ route_post(_tl_viewer_req_t *r)
             id[slash - rest] = '\0';
             return serve_access(r, id);
         }
+        if (slash && !strcmp(slash, "/correct") && (size_t)(slash - rest) < sizeof id) {
+            memcpy(id, rest, (size_t)(slash - rest));
+            id[slash - rest] = '\0';
+            return _tl_viewer_serve_correct(r, id);
+        }
     }
     r->allow = "GET, HEAD";
     return _tl_viewer_send_error(r, MHD_HTTP_METHOD_NOT_ALLOWED, "Phương thức không được hỗ trợ",
@@ -807,7 +857,9 @@ route_get(_tl_viewer_req_t *r)
     if (!strcmp(r->url, "/"))
         return serve_home(r);
     if (!strcmp(r->url, "/search"))
-        return serve_search(r, 0);
+        return _tl_viewer_serve_search_page(r); /* with facets: search.c */
+    if (!strcmp(r->url, "/browse") || has_prefix(r->url, "/browse/", &rest))
+        return _tl_viewer_serve_browse(r);
     if (!strcmp(r->url, "/api/search"))
         return serve_search(r, 1);
     if (!strcmp(r->url, "/static/style.css"))

@@ -192,4 +192,47 @@ struct Pix *_tl_viewer_page_pix(const tl_viewer_t *v, const char *id, int page,
  * from the file's header when that is enough; 0 on success. */
 int _tl_viewer_page_size(const tl_viewer_t *v, const char *id, int page, int *w, int *h);
 
+/* ---- search with facets, browsing, corrections (search.c, browse.c,
+ * correct.c) and the hooks of server.c they use ------------------------------ */
+
+/* GET /search: results with facets, filters, sorting and paging. */
+enum MHD_Result _tl_viewer_serve_search_page(const _tl_viewer_req_t *r);
+/* GET /browse, /browse/FACET, /browse/box/NAME. */
+enum MHD_Result _tl_viewer_serve_browse(const _tl_viewer_req_t *r);
+/* POST /doc/ID/correct: a staff correction of one field, indexed at once. */
+enum MHD_Result _tl_viewer_serve_correct(_tl_viewer_req_t *r, const char *id);
+/* The staff part of a document page: the correction form and history. */
+void _tl_viewer_add_corrections(tl_buf_t *b, const _tl_viewer_req_t *r, const char *id);
+
+/* One hit of a results list (page.c), linking to its page with @q. */
+void _tl_viewer_add_hit(tl_buf_t *b, const _tl_viewer_req_t *r, const tl_hit_t *h,
+                        const char *q);
+/* A facet's label ("class" -> "Loại tài liệu"), static. */
+const char *_tl_viewer_facet_label(const _tl_viewer_req_t *r, const char *name);
+/* A facet value as readers see it (a class's name, a decade's years),
+ * escaped. */
+void _tl_viewer_add_facet_value(tl_buf_t *b, const _tl_viewer_req_t *r, const char *field,
+                                const char *value);
+/* tl_index_find() with @o, less the documents the reader of @r may not
+ * see (@o's exclude list is set and cleared here).  *@out as there; on
+ * failure the reason in @msg. */
+tl_status_t _tl_viewer_find(const _tl_viewer_req_t *r, tl_search_opts_t *o, tl_found_t **out,
+                            char *msg, size_t msgsize);
+/* q of the request as get_query() reads it (malloc'ed; NULL with *@why a
+ * sentence for a 400, or with *@why NULL when out of memory). */
+char *_tl_viewer_arg_query(const _tl_viewer_req_t *r, const char **why);
+/* page=N of the request, 1 when absent, 0 when invalid. */
+size_t _tl_viewer_arg_page(const _tl_viewer_req_t *r);
+/* The value of @name in the urlencoded @form; 0 when present and fitting. */
+int _tl_viewer_form_value(const char *form, const char *name, char *out, size_t size);
+/* A POSTed form of a signed-in user carrying the session's CSRF token. */
+int _tl_viewer_staff_form_ok(const _tl_viewer_req_t *r);
+/* The library's index for reading, or NULL (none yet: *@st TL_OK; else the
+ * reason in @msg).  Give it back with _tl_viewer_index_release(). */
+tl_index_t *_tl_viewer_index_acquire(const tl_viewer_t *v, tl_status_t *st, char *msg,
+                                     size_t msgsize);
+void _tl_viewer_index_release(const tl_viewer_t *v, tl_index_t *idx);
+/* A 303 to the local path @to. */
+enum MHD_Result _tl_viewer_redirect(_tl_viewer_req_t *r, const char *to);
+
 #endif /* TL_VIEWER_PRIVATE_H */
