@@ -1442,6 +1442,184 @@ test_access(int port)
     resp_clear(&r);
 }
 
+/* ---- BagIt downloads --------------------------------------------------------------- */
+
+/* Nonzero when the answer is a zip that tests/bagit-check.py (an independent
+ * checker) accepts as a valid bag; @expect_files payload files when > 0. */
+static int
+valid_bag(const resp_t *r, const char *name, int expect_files)
+{
+    const char *top = getenv("TOP_SRCDIR");
+    char cmd[1024];
+    FILE *f;
+
+    if (r->status != 200 || r->body_len < 22 || memcmp(r->body, "PK\x03\x04", 4) != 0)
+        return 0;
+    if (!(f = fopen(name, "wb")))
+        return 0;
+    fwrite(r->body, 1, r->body_len, f);
+    fclose(f);
+    if (expect_files > 0)
+        snprintf(cmd, sizeof cmd, "python3 '%s/tests/bagit-check.py' %s --expect-files %d",
+                 top ? top : "..", name, expect_files);
+    else
+        snprintf(cmd, sizeof cmd, "python3 '%s/tests/bagit-check.py' %s", top ? top : "..",
+                 name);
+    return system(cmd) == 0;
+}
+
+/* Nonzero when the zip holds an entry under data/@id/ (names are stored
+ * as they are in a zip's headers). */
+static int
+bag_has(const resp_t *r, const char *id)
+{
+    char needle[128];
+
+    snprintf(needle, sizeof needle, "data/%s/document.json", id);
+    return r->body && memmem(r->body, r->body_len, needle, strlen(needle)) != NULL;
+}
+
+/* Files in LIB/objects/@id (the package as filed). */
+static int
+package_files(const char *id)
+{
+    char cmd[256];
+    FILE *p;
+    int n = -1;
+
+    snprintf(cmd, sizeof cmd, "find lib/objects/%s -type f | wc -l", id);
+    if ((p = popen(cmd, "r"))) {
+        if (fscanf(p, "%d", &n) != 1)
+            n = -1;
+        pclose(p);
+    }
+    return n;
+}
+
+static void
+test_bags(int port)
+{
+    char session[80], cookie[128], csrf[65], body[256], ids[2048];
+    resp_t r;
+    int i, n_bc = package_files("bc-2023-12"), n_qd = package_files("qd-1627");
+
+    http_get(port, "/doc/bc-2023-12", &r);
+    ok(contains(r, "href=\"/bag/bc-2023-12.zip\""), "the document page offers its BagIt zip");
+    resp_clear(&r);
+    http_get(port, "/search?q=d%C3%A2n+s%E1%BB%91", &r);
+    ok(contains(r, "form=\"bag\" name=\"id\" value=\"bieu-01\"") &&
+       contains(r, "<form id=\"bag\"") && contains(r, "href=\"/bag?q=d%C3%A2n+s%E1%BB%91\""),
+       "the results carry a checkbox per hit and a link for the whole result");
+    resp_clear(&r);
+
+    http_get(port, "/bag/bc-2023-12.zip", &r);
+    ok(r.status == 200 && has_header(&r, "Content-Type", "application/zip") &&
+       has_header(&r, "Content-Disposition", "attachment; filename=\"bc-2023-12-bagit.zip\""),
+       "/bag/ID.zip answers a zip attachment (got %d)", r.status);
+    ok(valid_bag(&r, "one.zip", n_bc), "bagit-check.py accepts it, with the package's %d files",
+       n_bc);
+    ok(bag_has(&r, "bc-2023-12") && !bag_has(&r, "qd-1627"), "it holds that document only");
+    resp_clear(&r);
+    http_get(port, "/bag/nope.zip", &r);
+    ok(r.status == 404, "an unknown document is 404");
+    resp_clear(&r);
+    http_get(port, "/bag/..%2f..%2fetc.zip", &r);
+    ok(r.status == 404, "a traversal in the id is 404");
+    resp_clear(&r);
+
+    http_get(port, "/bag?id=bc-2023-12&id=qd-1627&id=bc-2023-12", &r);
+    ok(valid_bag(&r, "sel.zip", n_bc + n_qd) && bag_has(&r, "bc-2023-12") &&
+       bag_has(&r, "qd-1627"), "a selection (?id=&id=, one id twice) is one valid bag of both");
+    resp_clear(&r);
+    http_req(port, "POST", "/bag", NULL, "id=qd-1627&id=cv-escape", NULL, &r);
+    ok(valid_bag(&r, "post.zip", 0) && bag_has(&r, "qd-1627") && bag_has(&r, "cv-escape"),
+       "a POSTed selection too");
+    resp_clear(&r);
+    http_get(port, "/bag?id=bc-2023-12&id=..%2Fetc", &r);
+    ok(r.status == 400, "a selection with a malformed id is 400");
+    resp_clear(&r);
+    http_get(port, "/bag", &r);
+    ok(r.status == 400 && contains(r, "id="), "an empty selection is 400 and says what to give");
+    resp_clear(&r);
+
+    /* TULIEU_BAG_MAX_DOCS is 20 here */
+    ids[0] = '\0';
+    strcat(ids, "/bag?id=bc-2023-12");
+    for (i = 1; i <= 20; i++)
+        snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "&id=bieu-%02d", i);
+    http_get(port, ids, &r);
+    ok(r.status == 413 && contains(r, "20"), "21 documents are refused (413) with the limit");
+    resp_clear(&r);
+    http_get(port, "/bag?q=d%C3%A2n+s%E1%BB%91", &r);
+    ok(r.status == 413 && contains(r, "20") && contains(r, "thu hẹp"),
+       "a search finding more than 20 documents is refused, saying to narrow it (%d)", r.status);
+    resp_clear(&r);
+    http_get(port, "/bag?q=quy%E1%BA%BFt+%C4%91%E1%BB%8Bnh", &r);
+    ok(valid_bag(&r, "q.zip", n_qd) && bag_has(&r, "qd-1627") &&
+       has_header(&r, "Content-Disposition", "attachment; filename=\"tulieu-search-bagit.zip\""),
+       "a whole search result is a valid bag of what it finds");
+    resp_clear(&r);
+
+    /* restrict mat-01 and look for it in every kind of bag */
+    if (login(port, "thuthu", STAFF_PASSWORD, session, &r) != 0) {
+        resp_clear(&r);
+        ok(0, "sign in for the restricted bags");
+        return;
+    }
+    resp_clear(&r);
+    snprintf(cookie, sizeof cookie, "tl_session=%s", session);
+    http_req(port, "GET", "/doc/mat-01", cookie, NULL, NULL, &r);
+    csrf_of(&r, csrf);
+    resp_clear(&r);
+    snprintf(body, sizeof body, "action=restrict&csrf=%s", csrf);
+    http_req(port, "POST", "/doc/mat-01/access", cookie, body, NULL, &r);
+    ok(r.status == 303, "staff restrict mat-01");
+    resp_clear(&r);
+
+    http_get(port, "/bag/mat-01.zip", &r);
+    ok(r.status == 404 && !bag_has(&r, "mat-01"), "its own bag is 404 to readers");
+    resp_clear(&r);
+    http_get(port, "/bag?id=qd-1627&id=mat-01", &r);
+    ok(r.status == 404 && !bag_has(&r, "mat-01") && !bag_has(&r, "qd-1627"),
+       "a selection holding it is refused whole (404, as a missing document)");
+    resp_clear(&r);
+    http_req(port, "POST", "/bag", NULL, "id=mat-01", NULL, &r);
+    ok(r.status == 404, "and so is a POSTed one");
+    resp_clear(&r);
+    http_get(port, "/bag?q=h%E1%BB%93+s%C6%A1+l%C6%B0u+tr%E1%BB%AF", &r);
+    ok(valid_bag(&r, "pub.zip", 0) && bag_has(&r, "cv-escape") && !bag_has(&r, "mat-01"),
+       "a search result bag leaves it out (and keeps cv-escape)");
+    resp_clear(&r);
+    http_req(port, "GET", "/bag?q=h%E1%BB%93+s%C6%A1+l%C6%B0u+tr%E1%BB%AF", cookie, NULL, NULL,
+             &r);
+    ok(valid_bag(&r, "staff.zip", 0) && bag_has(&r, "mat-01") && bag_has(&r, "cv-escape"),
+       "staff get it in the same search's bag");
+    ok(has_header(&r, "Cache-Control", "private, no-store"), "and no cache may keep that bag");
+    resp_clear(&r);
+
+    /* the cached access list follows every change at once, even changes
+     * quicker than the file's clock */
+    for (i = 0; i < 6; i++) {
+        int restrict_now = i % 2;
+        snprintf(body, sizeof body, "action=%s&csrf=%s", restrict_now ? "restrict" : "publish",
+                 csrf);
+        http_req(port, "POST", "/doc/mat-01/access", cookie, body, NULL, &r);
+        resp_clear(&r);
+        http_get(port, "/api/search?q=niem+phong", &r);
+        if ((json_total(&r) == 1) != !restrict_now)
+            break;
+        resp_clear(&r);
+    }
+    resp_clear(&r);
+    ok(i == 6, "restrict / publish six times: each search sees the change at once (%d)", i);
+    snprintf(body, sizeof body, "action=publish&csrf=%s", csrf);
+    http_req(port, "POST", "/doc/mat-01/access", cookie, body, NULL, &r);
+    resp_clear(&r);
+    snprintf(body, sizeof body, "csrf=%s", csrf);
+    http_req(port, "POST", "/logout", cookie, body, NULL, &r);
+    resp_clear(&r);
+}
+
 typedef struct {
     int port;
     int good;
@@ -1698,6 +1876,7 @@ main(int argc, char **argv)
         return 1;
     }
     setenv("TULIEU_OAI_BATCH", "10", 1); /* split the lists, to test the tokens */
+    setenv("TULIEU_BAG_MAX_DOCS", "20", 1); /* a search for "dân số" finds more */
     test_misuse("lib");
     test_empty_library();
 
@@ -1718,6 +1897,7 @@ main(int argc, char **argv)
     test_oai(port);
     test_iiif(port);
     test_access(port);
+    test_bags(port);
     test_concurrency(port);
     test_second_start("lib", port);
     test_ipv6("lib");

@@ -252,6 +252,10 @@ add_hit(tl_buf_t *b, const _tl_viewer_req_t *R, const tl_hit_t *h, const char *q
         tl_buf_add_escaped(b, h->source);
         tl_buf_addf(b, "</code>, %s %d</span>", TR(R, "tr.", "p."), h->source_page);
     }
+    /* picks the document for the BagIt download of the form after the list */
+    tl_buf_adds(b, "<label class=\"field\"><input type=\"checkbox\" form=\"bag\" name=\"id\" value=\"");
+    tl_buf_add_escaped(b, h->doc_id);
+    tl_buf_addf(b, "\"> %s</label>", TR(R, "Chọn tải về", "Pick to download"));
     tl_buf_adds(b, "</p>\n<p class=\"snippet\">");
     add_snippet_html(b, h->snippet_html);
     tl_buf_adds(b, "</p>\n</div></li>\n");
@@ -361,7 +365,12 @@ _tl_viewer_html_search(const _tl_viewer_search_t *s)
                     TR(R, "Dạng JSON", "As JSON"), (s->page - 1) * TL_VIEWER_PER_PAGE + 1);
         for (i = 0; i < res->n_hits; i++)
             add_hit(&b, R, &res->hits[i], q);
-        tl_buf_adds(&b, "</ol>\n");
+        tl_buf_addf(&b, "</ol>\n<form id=\"bag\" class=\"bag\" action=\"/bag\" method=\"get\">"
+                    "<button type=\"submit\">%s</button> <a href=\"/bag?q=",
+                    TR(R, "Tải các tài liệu đã chọn (BagIt)", "Download the picked documents (BagIt)"));
+        _tl_viewer_url_encode(&b, q);
+        tl_buf_addf(&b, "\">%s</a></form>\n",
+                    TR(R, "Tải mọi tài liệu tìm thấy (BagIt)", "Download every document found (BagIt)"));
         add_pager(&b, R, q, s->page, n_pages);
     }
     add_foot(&b);
