@@ -1507,7 +1507,7 @@ test_bags(int port)
     ok(contains(r, "href=\"/bag/bc-2023-12.zip\""), "the document page offers its BagIt zip");
     resp_clear(&r);
     http_get(port, "/search?q=d%C3%A2n+s%E1%BB%91", &r);
-    ok(contains(r, "form=\"bag\" name=\"id\" value=\"bieu-01\"") &&
+    ok(contains(r, "form=\"bag\" name=\"id\" value=\"bieu-02\"") &&
        contains(r, "<form id=\"bag\"") && contains(r, "href=\"/bag?q=d%C3%A2n+s%E1%BB%91\""),
        "the results carry a checkbox per hit and a link for the whole result");
     resp_clear(&r);
@@ -1618,6 +1618,175 @@ test_bags(int port)
     snprintf(body, sizeof body, "csrf=%s", csrf);
     http_req(port, "POST", "/logout", cookie, body, NULL, &r);
     resp_clear(&r);
+}
+
+/* ---- garbage on the socket -------------------------------------------------------- */
+
+/* Nonzero when the server still answers a search correctly. */
+static int
+still_serving(int port)
+{
+    resp_t r;
+    int good;
+
+    http_get(port, "/api/search?q=thong+ke", &r);
+    good = r.status == 200 && contains(r, "bc-2023-12");
+    resp_clear(&r);
+    return good;
+}
+
+/* Sends @len bytes as they are and reads what comes back (any status). */
+static int
+send_bytes(int port, const char *data, size_t len)
+{
+    char buf[4096];
+    size_t off = 0;
+    int fd = connect_to(AF_INET, port), status = 0;
+    ssize_t n;
+
+    if (fd < 0)
+        return -1;
+    while (off < len && (n = send(fd, data + off, len - off, MSG_NOSIGNAL)) > 0)
+        off += (size_t)n;
+    shutdown(fd, SHUT_WR);
+    n = recv(fd, buf, sizeof buf - 1, 0);
+    if (n >= 12) {
+        buf[n] = '\0';
+        if (!strncmp(buf, "HTTP/1.", 7))
+            status = atoi(buf + 9);
+    }
+    close(fd);
+    return status;
+}
+
+static void
+test_garbage(int port)
+{
+    char *big = malloc(200000), req[512];
+    unsigned long rng = 99;
+    size_t i;
+    int st, good = 1, fd;
+    resp_t r;
+
+    if (!big) {
+        ok(0, "memory for the garbage");
+        return;
+    }
+    /* random bytes, then random bytes after a valid request line */
+    for (i = 0; i < 8; i++) {
+        size_t k, len = 64 + i * 500;
+        for (k = 0; k < len; k++) {
+            rng = rng * 6364136223846793005UL + 1442695040888963407UL;
+            big[k] = (char)(rng >> 56);
+        }
+        if (i % 2)
+            memcpy(big, "GET / HTTP/1.1\r\n", 16);
+        send_bytes(port, big, len);
+    }
+    ok(still_serving(port), "random bytes (8 connections): the server still answers searches");
+
+    /* a 100 KB URL, a 100 KB header, 2000 headers */
+    memcpy(big, "GET /search?q=", 14);
+    memset(big + 14, 'a', 100000);
+    memcpy(big + 100014, " HTTP/1.1\r\nHost: x\r\n\r\n", 23);
+    st = send_bytes(port, big, 100036);
+    ok(st == 0 || st == 414 || st == 431 || st == 400 || st == 413,
+       "a 100 KB URL is refused or dropped (status %d)", st);
+    memcpy(big, "GET / HTTP/1.1\r\nX-Big: ", 23);
+    memset(big + 23, 'b', 100000);
+    memcpy(big + 100023, "\r\n\r\n", 5);
+    st = send_bytes(port, big, 100027);
+    ok(st == 0 || st == 431 || st == 400 || st == 413,
+       "a 100 KB header is refused or dropped (status %d)", st);
+    strcpy(big, "GET / HTTP/1.1\r\nHost: x\r\n");
+    for (i = 0; i < 2000; i++)
+        sprintf(big + strlen(big), "X-H%zu: v\r\n", i);
+    strcat(big, "\r\n");
+    send_bytes(port, big, strlen(big));
+    ok(still_serving(port), "after them the server still answers searches");
+
+    /* broken bodies: a short body, a bad length, chunks that lie */
+    st = send_bytes(port, "POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\nuser=a",
+                    strlen("POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\nuser=a"));
+    ok(st == 0 || st >= 400, "a body shorter than its length gets no success (%d)", st);
+    st = send_bytes(port, "POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+                    strlen("POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"));
+    ok(st == 0 || st == 400 || st == 413, "a negative Content-Length is refused (%d)", st);
+    st = send_bytes(port, "POST /oai HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    "zz\r\nverb\r\n0\r\n\r\n",
+                    strlen("POST /oai HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                           "zz\r\nverb\r\n0\r\n\r\n"));
+    ok(st == 0 || st == 400, "a bad chunk size is refused (%d)", st);
+    snprintf(big, 200000, "POST /login HTTP/1.0\r\nContent-Length: 20000\r\n\r\n");
+    memset(big + strlen(big), 'x', 20000);
+    http_raw(AF_INET, port, big, &r);
+    ok(r.status == 413, "a 20 KB form is 413 (got %d)", r.status);
+    resp_clear(&r);
+    ok(still_serving(port), "after them the server still answers searches");
+
+    /* bad ranges, cookies and sessions */
+    {
+        static const char *const ranges[] = {"bytes=99999999999999999999999-", "bytes=-",
+                                             "bytes=5-1", "bytes=0-0,0-0,0-0", "bytes=-0",
+                                             "pages=1-2", "bytes=\x01-\x02"};
+        for (i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+            snprintf(req, sizeof req, "Range: %s\r\n", ranges[i]);
+            http_req(port, "GET", "/doc/bc-2023-12/file/originals/0001-0001.tif", NULL, NULL,
+                     req, &r);
+            if (r.status != 200 && r.status != 206 && r.status != 416)
+                good = 0;
+            resp_clear(&r);
+        }
+        ok(good, "7 malformed Range headers: each a 200, 206 or 416");
+    }
+    memset(big, 'c', 6000);
+    memcpy(big, "tl_session=", 11);
+    big[6000] = '\0';
+    http_req(port, "GET", "/doc/mat-01", big, NULL, NULL, &r);
+    ok(r.status == 200 && !contains(r, "thuthu"), "a 6 KB session cookie is nobody");
+    resp_clear(&r);
+    http_req(port, "GET", "/", "tl_session=\"; tl_lang=\x01\x02; ;;=; tl_session", NULL, NULL, &r);
+    ok(r.status == 200, "a garbled Cookie header is ignored (%d)", r.status);
+    resp_clear(&r);
+
+    /* a half-sent request held open does not stall the others */
+    fd = connect_to(AF_INET, port);
+    if (fd >= 0)
+        (void)!send(fd, "GET /search?q=", 14, MSG_NOSIGNAL);
+    ok(still_serving(port), "a request left half-sent does not stall the others");
+    if (fd >= 0)
+        close(fd);
+
+    /* the doors' own checks */
+    http_get(port, "/oai?verb=Nope", &r);
+    ok(r.status == 200 && contains(r, "badVerb"), "OAI-PMH: an unknown verb is badVerb");
+    resp_clear(&r);
+    http_get(port, "/oai?verb=Identify&verb=Identify", &r);
+    ok(contains(r, "badVerb") || contains(r, "badArgument"), "OAI-PMH: a repeated verb is an error");
+    resp_clear(&r);
+    http_get(port, "/oai?verb=ListRecords&resumptionToken=r1.%2F..%2F..", &r);
+    ok(contains(r, "badResumptionToken"), "OAI-PMH: a forged token is badResumptionToken");
+    resp_clear(&r);
+    http_get(port, "/iiif/bc-2023-12/1/-1,0,5,5/max/0/default.jpg", &r);
+    ok(r.status == 400, "IIIF: a negative region is 400 (%d)", r.status);
+    resp_clear(&r);
+    http_get(port, "/iiif/bc-2023-12/1/full/99999,/0/default.jpg", &r);
+    ok(r.status == 400, "IIIF: an upscaled size is 400 (%d)", r.status);
+    resp_clear(&r);
+    http_get(port, "/iiif/bc-2023-12/1/full/max/90/default.jpg", &r);
+    ok(r.status == 400, "IIIF: a rotation other than 0 is 400 (%d)", r.status);
+    resp_clear(&r);
+    http_get(port, "/iiif/..%2F..%2Fetc/1/info.json", &r);
+    ok(r.status == 404, "IIIF: a traversal in the id is 404");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12/file/..%2F..%2F..%2Fusers.db", &r);
+    ok(r.status == 404 && !contains(r, "SQLite"), "a traversal to users.db is 404");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12/file/manifest-sha256.txt/../../../tulieu.db", &r);
+    ok(r.status == 404 && !contains(r, "SQLite"), "a traversal to the catalog is 404");
+    resp_clear(&r);
+    ok(still_serving(port), "after all of it the server still answers searches correctly");
+    free(big);
 }
 
 typedef struct {
@@ -1898,6 +2067,7 @@ main(int argc, char **argv)
     test_iiif(port);
     test_access(port);
     test_bags(port);
+    test_garbage(port);
     test_concurrency(port);
     test_second_start("lib", port);
     test_ipv6("lib");
