@@ -1620,6 +1620,76 @@ test_bags(int port)
     resp_clear(&r);
 }
 
+/* ---- the result cache follows the index ------------------------------------------- */
+
+/* Adds (or with @del removes) an index-only document holding @word. */
+static int
+index_word(const char *word, int del)
+{
+    tl_index_t *idx = NULL;
+    tl_doc_t *d = NULL;
+    tl_page_t *p;
+    char err[256];
+    int rc = -1;
+
+    if (tl_index_open("lib/index", 1, &idx, err, sizeof err) != TL_OK)
+        return -1;
+    if (del) {
+        rc = tl_index_delete_doc(idx, "cache-probe") == TL_OK ? 0 : -1;
+    } else if ((d = tl_doc_new()) && (p = tl_page_new())) {
+        d->id = strdup("cache-probe");
+        d->cls = strdup("khac");
+        p->text = strdup(word);
+        p->source = strdup("probe.tif");
+        p->source_page = 1;
+        if (tl_doc_add_page(d, p) != TL_OK)
+            tl_page_free(p);
+        else
+            rc = tl_index_add_doc(idx, d) == TL_OK ? 0 : -1;
+    }
+    if (rc == 0 && tl_index_commit(idx) != TL_OK)
+        rc = -1;
+    tl_doc_free(d);
+    tl_index_free(idx);
+    return rc;
+}
+
+static void
+test_cache(int port)
+{
+    resp_t r;
+    int i, good = 1;
+
+    http_get(port, "/api/search?q=zyxwvu", &r);
+    ok(json_total(&r) == 0, "a word in no document: total 0 (and that answer is kept)");
+    resp_clear(&r);
+    http_get(port, "/api/search?q=zyxwvu", &r);
+    ok(json_total(&r) == 0, "asked again: still 0");
+    resp_clear(&r);
+    ok(index_word("zyxwvu", 0) == 0, "a document with that word is indexed and committed");
+    http_get(port, "/api/search?q=zyxwvu", &r);
+    ok(json_total(&r) == 1 && contains(r, "cache-probe"),
+       "the next search finds it: the kept answer went with the commit");
+    resp_clear(&r);
+    http_get(port, "/search?q=zyxwvu&lang=en", &r);
+    ok(r.status == 200 && contains(r, "cache-probe") && contains(r, "lang=\"en\""),
+       "the HTML answer is made for its own language");
+    resp_clear(&r);
+    ok(index_word("zyxwvu", 1) == 0, "the document is taken out of the index");
+    http_get(port, "/api/search?q=zyxwvu", &r);
+    ok(json_total(&r) == 0 && !contains(r, "cache-probe"), "and the next search no longer has it");
+    resp_clear(&r);
+    /* many commits in a row, each seen at once */
+    for (i = 0; i < 4 && good; i++) {
+        index_word("zyxwvu", i % 2);
+        http_get(port, "/api/search?q=zyxwvu", &r);
+        good = json_total(&r) == (i % 2 ? 0 : 1);
+        resp_clear(&r);
+    }
+    ok(good, "four commits in a row: each search sees the latest (%d)", i);
+    index_word("zyxwvu", 1);
+}
+
 /* ---- garbage on the socket -------------------------------------------------------- */
 
 /* Nonzero when the server still answers a search correctly. */
@@ -2068,6 +2138,7 @@ main(int argc, char **argv)
     test_access(port);
     test_bags(port);
     test_garbage(port);
+    test_cache(port);
     test_concurrency(port);
     test_second_start("lib", port);
     test_ipv6("lib");

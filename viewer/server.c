@@ -531,6 +531,153 @@ library_page_count(const _tl_viewer_req_t *r)
     return n;
 }
 
+/* ---- the result cache ------------------------------------------------------------ */
+
+/* Public search answers (JSON and HTML) kept by their request: the path,
+ * every argument and the language.  Each is stamped with the index's
+ * revision (its iamglass file, rewritten by every commit) and the state of
+ * LIB/users.db (which documents are restricted): an answer is reused only
+ * while both are what they were when it was made.  Answers for staff are
+ * never kept.  Without a glass index there is no stamp and no caching. */
+#define CACHE_SLOTS    1024
+#define CACHE_MAX_KEY  2048
+#define CACHE_MAX_BODY (256 * 1024)
+
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    long long mtime_ns;
+    _tl_viewer_hidden_cache_t users;
+} stamp_t;
+
+struct _tl_viewer_cache_entry {
+    char *key;
+    char *body;
+    size_t len;
+    stamp_t stamp;
+};
+
+static int
+same_stamp(const stamp_t *a, const stamp_t *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtime_ns == b->mtime_ns && same_state(&a->users, &b->users);
+}
+
+/* The stamp of now; 0 when one could be taken. */
+static int
+take_stamp(const tl_viewer_t *v, stamp_t *st)
+{
+    char path[4096];
+    struct stat sb;
+
+    memset(st, 0, sizeof *st);
+    snprintf(path, sizeof path, "%s/iamglass", v->index_path);
+    if (stat(path, &sb) != 0 || users_db_state(v, &st->users) != 0)
+        return -1;
+    st->dev = sb.st_dev;
+    st->ino = sb.st_ino;
+    st->size = sb.st_size;
+    st->mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+    return 0;
+}
+
+static enum MHD_Result
+key_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    tl_buf_t *b = cls;
+
+    (void)kind;
+    tl_buf_adds(b, key ? key : "");
+    tl_buf_add(b, "\x01", 1);
+    tl_buf_adds(b, value ? value : "");
+    tl_buf_add(b, "\x02", 1);
+    return MHD_YES;
+}
+
+/* The cache key of a public request, or NULL (staff, or too long). */
+static char *
+cache_key(const _tl_viewer_req_t *r)
+{
+    tl_buf_t b;
+
+    if (r->staff || !r->v->cache)
+        return NULL;
+    tl_buf_init(&b);
+    tl_buf_adds(&b, r->url);
+    tl_buf_adds(&b, r->en ? "\x03" "en\x03" : "\x03" "vi\x03");
+    MHD_get_connection_values(r->c, MHD_GET_ARGUMENT_KIND, key_arg, &b);
+    if (b.failed || b.len > CACHE_MAX_KEY) {
+        tl_buf_free(&b);
+        return NULL;
+    }
+    return tl_buf_steal(&b);
+}
+
+static size_t
+key_slot(const char *key)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (; *key; key++)
+        h = (h ^ (unsigned char)*key) * 1099511628211ULL;
+    return (size_t)(h % CACHE_SLOTS);
+}
+
+/* A copy of the kept answer of @key made under @st, or NULL. */
+static char *
+cache_get(tl_viewer_t *v, const char *key, const stamp_t *st, size_t *len)
+{
+    struct _tl_viewer_cache_entry *e = &v->cache[key_slot(key)];
+    char *copy = NULL;
+
+    pthread_mutex_lock(&v->lock);
+    if (e->key && !strcmp(e->key, key) && same_stamp(&e->stamp, st) &&
+        (copy = malloc(e->len + 1))) {
+        memcpy(copy, e->body, e->len + 1);
+        *len = e->len;
+    }
+    pthread_mutex_unlock(&v->lock);
+    return copy;
+}
+
+static void
+cache_put(tl_viewer_t *v, const char *key, const stamp_t *st, const char *body, size_t len)
+{
+    struct _tl_viewer_cache_entry *e = &v->cache[key_slot(key)];
+    char *k, *b;
+
+    if (len > CACHE_MAX_BODY || !(k = strdup(key)))
+        return;
+    if (!(b = malloc(len + 1))) {
+        free(k);
+        return;
+    }
+    memcpy(b, body, len + 1);
+    pthread_mutex_lock(&v->lock);
+    free(e->key);
+    free(e->body);
+    e->key = k;
+    e->body = b;
+    e->len = len;
+    e->stamp = *st;
+    pthread_mutex_unlock(&v->lock);
+}
+
+static void
+cache_free(tl_viewer_t *v)
+{
+    size_t i;
+
+    for (i = 0; v->cache && i < CACHE_SLOTS; i++) {
+        free(v->cache[i].key);
+        free(v->cache[i].body);
+    }
+    free(v->cache);
+    v->cache = NULL;
+}
+
 /* ---- request parameters --------------------------------------------------------- */
 
 /* Reads q of the request (see _tl_viewer_clean_query()). */
@@ -582,58 +729,79 @@ serve_home(const _tl_viewer_req_t *r)
 }
 
 /* /search (HTML) and /api/search (JSON) share everything but the rendering. */
-static enum MHD_Result
-serve_search(const _tl_viewer_req_t *r, int json)
+/* Searches and renders: *@code and the malloc'ed answer (NULL when out of
+ * memory). */
+static char *
+search_answer(const _tl_viewer_req_t *r, int json, unsigned *code)
 {
     static const tl_results_t none = {NULL, 0, 0};
     _tl_viewer_search_t s = {r, "", 1, NULL, NULL};
     tl_results_t *res = NULL;
     const char *why = NULL;
-    char msg[256], problem[320];
-    unsigned code = MHD_HTTP_OK;
-    enum MHD_Result ret;
+    char msg[256], problem[320], *body;
     char *q = get_query(r->c, r->en, &why);
 
+    *code = MHD_HTTP_OK;
     if (!q && !why)
-        return send_html(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
+        return NULL;
     if (!why && !(s.page = get_page(r->c)))
         why = TR(r, "Số trang không hợp lệ.", "Invalid page number.");
     if (why) {
         free(q);
+        *code = MHD_HTTP_BAD_REQUEST;
         if (json) {
             s.problem = why;
-            return _tl_viewer_send(r, MHD_HTTP_BAD_REQUEST, _tl_viewer_json_search(&s),
-                                   (size_t)-1, "application/json; charset=utf-8");
+            return _tl_viewer_json_search(&s);
         }
-        return send_error(r, MHD_HTTP_BAD_REQUEST,
-                          TR(r, "Yêu cầu không hợp lệ", "Bad request"), why);
+        return _tl_viewer_html_error(r, MHD_HTTP_BAD_REQUEST,
+                                     TR(r, "Yêu cầu không hợp lệ", "Bad request"), why);
     }
 
     s.query = q;
     if (*q) {
         tl_status_t st = _tl_viewer_search(r, q, (s.page - 1) * TL_VIEWER_PER_PAGE,
-                                    TL_VIEWER_PER_PAGE, &res, msg, sizeof msg);
+                                           TL_VIEWER_PER_PAGE, &res, msg, sizeof msg);
         if (st == TL_ERR_ARG) {
-            code = MHD_HTTP_BAD_REQUEST;
+            *code = MHD_HTTP_BAD_REQUEST;
             snprintf(problem, sizeof problem, "%s: %s",
                      TR(r, "Câu truy vấn không hợp lệ", "Invalid query"), msg);
             s.problem = problem;
         } else if (st != TL_OK) {
-            code = MHD_HTTP_INTERNAL_SERVER_ERROR;
+            *code = MHD_HTTP_INTERNAL_SERVER_ERROR;
             snprintf(problem, sizeof problem, "%s: %s", TR(r, "Lỗi chỉ mục", "Index error"), msg);
             s.problem = problem;
         } else {
             s.res = res ? res : &none;
         }
     }
-    if (json)
-        ret = _tl_viewer_send(r, code, _tl_viewer_json_search(&s), (size_t)-1,
-                              "application/json; charset=utf-8");
-    else
-        ret = send_html(r, code, _tl_viewer_html_search(&s));
+    body = json ? _tl_viewer_json_search(&s) : _tl_viewer_html_search(&s);
     tl_results_free(res);
     free(q);
-    return ret;
+    return body;
+}
+
+/* /search (HTML) and /api/search (JSON) share everything but the rendering;
+ * public answers come from the result cache while still true. */
+static enum MHD_Result
+serve_search(const _tl_viewer_req_t *r, int json)
+{
+    tl_viewer_t *v = (tl_viewer_t *)r->v;
+    const char *ctype = json ? "application/json; charset=utf-8" : "text/html; charset=utf-8";
+    char *key = cache_key(r), *body;
+    unsigned code;
+    stamp_t stamp;
+    size_t len = 0;
+    int cacheable = key && take_stamp(v, &stamp) == 0;
+
+    if (cacheable && (body = cache_get(v, key, &stamp, &len))) {
+        free(key);
+        return _tl_viewer_send(r, MHD_HTTP_OK, body, len, ctype);
+    }
+    body = search_answer(r, json, &code);
+    if (body && code == MHD_HTTP_OK && cacheable)
+        cache_put(v, key, &stamp, body, strlen(body));
+    free(key);
+    return _tl_viewer_send(r, code, body, (size_t)-1, ctype);
 }
 
 static enum MHD_Result
@@ -981,6 +1149,8 @@ tl_viewer_start(const char *lib_path, const char *listen, tl_viewer_t **out,
         return TL_ERR_NOMEM;
     }
     v->lock_ready = 1;
+    if (!getenv("TULIEU_NO_RESULT_CACHE")) /* bench/web.sh measures without it too */
+        v->cache = calloc(CACHE_SLOTS, sizeof *v->cache);
     v->oai_batch = TL_VIEWER_OAI_BATCH;
     v->bag_max_docs = TL_VIEWER_BAG_DOCS;
     if (getenv("TULIEU_BAG_MAX_DOCS")) {
@@ -1055,6 +1225,7 @@ tl_viewer_free(tl_viewer_t *v)
     while (v->n_idle)
         tl_index_free(v->idle[--v->n_idle]);
     _tl_viewer_strv_free(v->hidden.ids, v->hidden.n);
+    cache_free(v);
     if (v->lock_ready)
         pthread_mutex_destroy(&v->lock);
     free(v->lib_path);

@@ -54,6 +54,7 @@ struct tl_viewer {
     dev_t index_dev;
     ino_t index_ino;
     _tl_viewer_hidden_cache_t hidden;
+    struct _tl_viewer_cache_entry *cache; /* public search answers (server.c) */
     int lock_ready;
 };
 
