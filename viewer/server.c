@@ -251,8 +251,9 @@ _tl_viewer_send_file(const _tl_viewer_req_t *req, const char *path, const char *
         snprintf(r2.disposition, sizeof r2.disposition, "%s", d ? d : "attachment");
         free(d);
     }
-    rr = _tl_viewer_parse_range(MHD_lookup_connection_value(req->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE),
-                     (uint64_t)st.st_size, &from, &to);
+    rr = _tl_viewer_parse_range(
+        MHD_lookup_connection_value(req->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE),
+        (uint64_t)st.st_size, &from, &to);
     if (rr < 0) {
         close(fd);
         resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
