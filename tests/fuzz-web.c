@@ -10,7 +10,7 @@
  *     deterministic mutations of well-formed ones, under the build's
  *     sanitizers;
  *   - with -DTL_LIBFUZZER as a libFuzzer target (clang -fsanitize=fuzzer),
- *     run by tests/fuzz-web.sh for a fixed number of runs:
+ *     run by tests/fuzz-web-lf.sh for a fixed number of runs:
  *     `make tests/fuzz-web-lf && tests/fuzz-web-lf -max_total_time=60`.
  * A broken rule is an abort(), which both builds report. */
 #include "config.h"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# fuzz-web.sh - a short libFuzzer run over the web server's request parsers
+# fuzz-web-lf.sh - a short libFuzzer run over the web server's request parsers
 # (tests/fuzz-web.c over viewer/parse.c): a fixed number of runs from the
 # seed corpus the target writes itself; any crash, broken rule, leak or
 # undefined behaviour fails, and its input is kept in the build folder as
