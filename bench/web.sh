@@ -1,9 +1,13 @@
 #!/bin/sh
 # web.sh - requests per second and p99 latency of the e-library under wrk,
-# at 32 connections on 127.0.0.1: the search API (rotating queries), a
-# document page (rotating documents), and, for scale, the server's static
-# style sheet and python3's http.server handing out the same documents'
-# document.json (what one would put up instead of tulieu in a pinch).
+# at 32 connections on 127.0.0.1: the search API (rotating queries), once
+# from the result cache (after a short warm-up: 16 queries, all kept) and
+# once from a second server started with TULIEU_NO_RESULT_CACHE=1 (every
+# search matched by Xapian), a document page (rotating documents), and, for
+# scale, the server's static style sheet and python3's http.server handing
+# out the same documents' document.json (what one would put up instead of
+# tulieu in a pinch).  The machine's load (uptime) is printed before and
+# after: on a shared machine, read the figures with it.
 #
 #   bench/web.sh [-b BUILD] [-p PAGES] [-d SECONDS] [-c CONNECTIONS]
 #
@@ -53,9 +57,11 @@ echo "library: $lib, $pages pages, $n_docs documents, $(du -sh "$lib" | cut -f1)
 
 work=$(mktemp -d /tmp/tulieu-bench-web-XXXXXX)
 spid=
+npid=
 ppid_=
 cleanup() {
     [ -n "$spid" ] && kill "$spid" 2>/dev/null && wait "$spid" 2>/dev/null
+    [ -n "$npid" ] && kill "$npid" 2>/dev/null && wait "$npid" 2>/dev/null
     [ -n "$ppid_" ] && kill "$ppid_" 2>/dev/null && wait "$ppid_" 2>/dev/null
     rm -rf "$work"
 }
@@ -65,12 +71,16 @@ trap 'exit 1' INT TERM HUP
 port=$(( 20000 + $$ % 20000 ))
 "$build/tulieu" serve -L "$lib" --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 spid=$!
+TULIEU_NO_RESULT_CACHE=1 "$build/tulieu" serve -L "$lib" --listen "127.0.0.1:$((port + 2))" \
+    >"$work/serve-nocache.log" 2>&1 &
+npid=$!
 pyport=$((port + 1))
 (cd "$lib/objects" && exec python3 -m http.server "$pyport" --bind 127.0.0.1) \
     >"$work/py.log" 2>&1 &
 ppid_=$!
 i=0
 until curl -s -o /dev/null "http://127.0.0.1:$port/static/style.css" &&
+      curl -s -o /dev/null "http://127.0.0.1:$((port + 2))/static/style.css" &&
       curl -s -o /dev/null "http://127.0.0.1:$pyport/"; do
     i=$((i + 1))
     [ $i -gt 100 ] && { echo "bench/web.sh: the servers did not start" >&2; cat "$work/serve.log" >&2; exit 1; }
@@ -120,9 +130,13 @@ run() {
 }
 
 echo "wrk: $conns connections, 2 threads, ${secs}s each, 127.0.0.1"
+echo "load before: $(uptime)"
+wrk -t2 -c"$conns" -d3s -s "$work/search.lua" "http://127.0.0.1:$port/api/search" >/dev/null 2>&1
 run search_api "http://127.0.0.1:$port/api/search" -s "$work/search.lua"
+run search_api_nocache "http://127.0.0.1:$((port + 2))/api/search" -s "$work/search.lua"
 run doc_page "http://127.0.0.1:$port/doc" -s "$work/doc.lua"
 run static_css "http://127.0.0.1:$port/static/style.css"
 run python_json "http://127.0.0.1:$pyport" -s "$work/json.lua"
 awk -v s="$rps_search_api" -v d="$rps_doc_page" -v p="$rps_python_json" 'BEGIN {
     if (p > 0) printf "ratio: search API / python http.server file = %.2f; document page / python file = %.2f\n", s / p, d / p }'
+echo "load after: $(uptime)"

@@ -1442,6 +1442,423 @@ test_access(int port)
     resp_clear(&r);
 }
 
+/* ---- BagIt downloads --------------------------------------------------------------- */
+
+/* Nonzero when the answer is a zip that tests/bagit-check.py (an independent
+ * checker) accepts as a valid bag; @expect_files payload files when > 0. */
+static int
+valid_bag(const resp_t *r, const char *name, int expect_files)
+{
+    const char *top = getenv("TOP_SRCDIR");
+    char cmd[1024];
+    FILE *f;
+
+    if (r->status != 200 || r->body_len < 22 || memcmp(r->body, "PK\x03\x04", 4) != 0)
+        return 0;
+    if (!(f = fopen(name, "wb")))
+        return 0;
+    fwrite(r->body, 1, r->body_len, f);
+    fclose(f);
+    if (expect_files > 0)
+        snprintf(cmd, sizeof cmd, "python3 '%s/tests/bagit-check.py' %s --expect-files %d",
+                 top ? top : "..", name, expect_files);
+    else
+        snprintf(cmd, sizeof cmd, "python3 '%s/tests/bagit-check.py' %s", top ? top : "..",
+                 name);
+    return system(cmd) == 0;
+}
+
+/* Nonzero when the zip holds an entry under data/@id/ (names are stored
+ * as they are in a zip's headers). */
+static int
+bag_has(const resp_t *r, const char *id)
+{
+    char needle[128];
+
+    snprintf(needle, sizeof needle, "data/%s/document.json", id);
+    return r->body && memmem(r->body, r->body_len, needle, strlen(needle)) != NULL;
+}
+
+/* Files in LIB/objects/@id (the package as filed). */
+static int
+package_files(const char *id)
+{
+    char cmd[256];
+    FILE *p;
+    int n = -1;
+
+    snprintf(cmd, sizeof cmd, "find lib/objects/%s -type f | wc -l", id);
+    if ((p = popen(cmd, "r"))) {
+        if (fscanf(p, "%d", &n) != 1)
+            n = -1;
+        pclose(p);
+    }
+    return n;
+}
+
+static void
+test_bags(int port)
+{
+    char session[80], cookie[128], csrf[65], body[256], ids[2048];
+    resp_t r;
+    int i, n_bc = package_files("bc-2023-12"), n_qd = package_files("qd-1627");
+
+    http_get(port, "/doc/bc-2023-12", &r);
+    ok(contains(r, "href=\"/bag/bc-2023-12.zip\""), "the document page offers its BagIt zip");
+    resp_clear(&r);
+    http_get(port, "/search?q=d%C3%A2n+s%E1%BB%91", &r);
+    ok(contains(r, "form=\"bag\" name=\"id\" value=\"bieu-02\"") &&
+       contains(r, "<form id=\"bag\"") && contains(r, "href=\"/bag?q=d%C3%A2n+s%E1%BB%91\""),
+       "the results carry a checkbox per hit and a link for the whole result");
+    resp_clear(&r);
+
+    http_get(port, "/bag/bc-2023-12.zip", &r);
+    ok(r.status == 200 && has_header(&r, "Content-Type", "application/zip") &&
+       has_header(&r, "Content-Disposition", "attachment; filename=\"bc-2023-12-bagit.zip\""),
+       "/bag/ID.zip answers a zip attachment (got %d)", r.status);
+    ok(valid_bag(&r, "one.zip", n_bc), "bagit-check.py accepts it, with the package's %d files",
+       n_bc);
+    ok(bag_has(&r, "bc-2023-12") && !bag_has(&r, "qd-1627"), "it holds that document only");
+    resp_clear(&r);
+    http_get(port, "/bag/nope.zip", &r);
+    ok(r.status == 404, "an unknown document is 404");
+    resp_clear(&r);
+    http_get(port, "/bag/..%2f..%2fetc.zip", &r);
+    ok(r.status == 404, "a traversal in the id is 404");
+    resp_clear(&r);
+
+    http_get(port, "/bag?id=bc-2023-12&id=qd-1627&id=bc-2023-12", &r);
+    ok(valid_bag(&r, "sel.zip", n_bc + n_qd) && bag_has(&r, "bc-2023-12") &&
+       bag_has(&r, "qd-1627"), "a selection (?id=&id=, one id twice) is one valid bag of both");
+    resp_clear(&r);
+    http_req(port, "POST", "/bag", NULL, "id=qd-1627&id=cv-escape", NULL, &r);
+    ok(valid_bag(&r, "post.zip", 0) && bag_has(&r, "qd-1627") && bag_has(&r, "cv-escape"),
+       "a POSTed selection too");
+    resp_clear(&r);
+    http_get(port, "/bag?id=bc-2023-12&id=..%2Fetc", &r);
+    ok(r.status == 400, "a selection with a malformed id is 400");
+    resp_clear(&r);
+    http_get(port, "/bag", &r);
+    ok(r.status == 400 && contains(r, "id="), "an empty selection is 400 and says what to give");
+    resp_clear(&r);
+
+    /* TULIEU_BAG_MAX_DOCS is 20 here */
+    ids[0] = '\0';
+    strcat(ids, "/bag?id=bc-2023-12");
+    for (i = 1; i <= 20; i++)
+        snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "&id=bieu-%02d", i);
+    http_get(port, ids, &r);
+    ok(r.status == 413 && contains(r, "20"), "21 documents are refused (413) with the limit");
+    resp_clear(&r);
+    http_get(port, "/bag?q=d%C3%A2n+s%E1%BB%91", &r);
+    ok(r.status == 413 && contains(r, "20") && contains(r, "thu hẹp"),
+       "a search finding more than 20 documents is refused, saying to narrow it (%d)", r.status);
+    resp_clear(&r);
+    http_get(port, "/bag?q=quy%E1%BA%BFt+%C4%91%E1%BB%8Bnh", &r);
+    ok(valid_bag(&r, "q.zip", n_qd) && bag_has(&r, "qd-1627") &&
+       has_header(&r, "Content-Disposition", "attachment; filename=\"tulieu-search-bagit.zip\""),
+       "a whole search result is a valid bag of what it finds");
+    resp_clear(&r);
+
+    /* restrict mat-01 and look for it in every kind of bag */
+    if (login(port, "thuthu", STAFF_PASSWORD, session, &r) != 0) {
+        resp_clear(&r);
+        ok(0, "sign in for the restricted bags");
+        return;
+    }
+    resp_clear(&r);
+    snprintf(cookie, sizeof cookie, "tl_session=%s", session);
+    http_req(port, "GET", "/doc/mat-01", cookie, NULL, NULL, &r);
+    csrf_of(&r, csrf);
+    resp_clear(&r);
+    snprintf(body, sizeof body, "action=restrict&csrf=%s", csrf);
+    http_req(port, "POST", "/doc/mat-01/access", cookie, body, NULL, &r);
+    ok(r.status == 303, "staff restrict mat-01");
+    resp_clear(&r);
+
+    http_get(port, "/bag/mat-01.zip", &r);
+    ok(r.status == 404 && !bag_has(&r, "mat-01"), "its own bag is 404 to readers");
+    resp_clear(&r);
+    http_get(port, "/bag?id=qd-1627&id=mat-01", &r);
+    ok(r.status == 404 && !bag_has(&r, "mat-01") && !bag_has(&r, "qd-1627"),
+       "a selection holding it is refused whole (404, as a missing document)");
+    resp_clear(&r);
+    http_req(port, "POST", "/bag", NULL, "id=mat-01", NULL, &r);
+    ok(r.status == 404, "and so is a POSTed one");
+    resp_clear(&r);
+    http_get(port, "/bag?q=h%E1%BB%93+s%C6%A1+l%C6%B0u+tr%E1%BB%AF", &r);
+    ok(valid_bag(&r, "pub.zip", 0) && bag_has(&r, "cv-escape") && !bag_has(&r, "mat-01"),
+       "a search result bag leaves it out (and keeps cv-escape)");
+    resp_clear(&r);
+    http_req(port, "GET", "/bag?q=h%E1%BB%93+s%C6%A1+l%C6%B0u+tr%E1%BB%AF", cookie, NULL, NULL,
+             &r);
+    ok(valid_bag(&r, "staff.zip", 0) && bag_has(&r, "mat-01") && bag_has(&r, "cv-escape"),
+       "staff get it in the same search's bag");
+    ok(has_header(&r, "Cache-Control", "private, no-store"), "and no cache may keep that bag");
+    resp_clear(&r);
+
+    /* the cached access list follows every change at once, even changes
+     * quicker than the file's clock */
+    for (i = 0; i < 6; i++) {
+        int restrict_now = i % 2;
+        snprintf(body, sizeof body, "action=%s&csrf=%s", restrict_now ? "restrict" : "publish",
+                 csrf);
+        http_req(port, "POST", "/doc/mat-01/access", cookie, body, NULL, &r);
+        resp_clear(&r);
+        http_get(port, "/api/search?q=niem+phong", &r);
+        if ((json_total(&r) == 1) != !restrict_now)
+            break;
+        resp_clear(&r);
+    }
+    resp_clear(&r);
+    ok(i == 6, "restrict / publish six times: each search sees the change at once (%d)", i);
+    snprintf(body, sizeof body, "action=publish&csrf=%s", csrf);
+    http_req(port, "POST", "/doc/mat-01/access", cookie, body, NULL, &r);
+    resp_clear(&r);
+    snprintf(body, sizeof body, "csrf=%s", csrf);
+    http_req(port, "POST", "/logout", cookie, body, NULL, &r);
+    resp_clear(&r);
+}
+
+/* ---- the result cache follows the index ------------------------------------------- */
+
+/* Adds (or with @del removes) an index-only document holding @word. */
+static int
+index_word(const char *word, int del)
+{
+    tl_index_t *idx = NULL;
+    tl_doc_t *d = NULL;
+    tl_page_t *p;
+    char err[256];
+    int rc = -1;
+
+    if (tl_index_open("lib/index", 1, &idx, err, sizeof err) != TL_OK)
+        return -1;
+    if (del) {
+        rc = tl_index_delete_doc(idx, "cache-probe") == TL_OK ? 0 : -1;
+    } else if ((d = tl_doc_new()) && (p = tl_page_new())) {
+        d->id = strdup("cache-probe");
+        d->cls = strdup("khac");
+        p->text = strdup(word);
+        p->source = strdup("probe.tif");
+        p->source_page = 1;
+        if (tl_doc_add_page(d, p) != TL_OK)
+            tl_page_free(p);
+        else
+            rc = tl_index_add_doc(idx, d) == TL_OK ? 0 : -1;
+    }
+    if (rc == 0 && tl_index_commit(idx) != TL_OK)
+        rc = -1;
+    tl_doc_free(d);
+    tl_index_free(idx);
+    return rc;
+}
+
+static void
+test_cache(int port)
+{
+    resp_t r;
+    int i, good = 1;
+
+    http_get(port, "/api/search?q=zyxwvu", &r);
+    ok(json_total(&r) == 0, "a word in no document: total 0 (and that answer is kept)");
+    resp_clear(&r);
+    http_get(port, "/api/search?q=zyxwvu", &r);
+    ok(json_total(&r) == 0, "asked again: still 0");
+    resp_clear(&r);
+    ok(index_word("zyxwvu", 0) == 0, "a document with that word is indexed and committed");
+    http_get(port, "/api/search?q=zyxwvu", &r);
+    ok(json_total(&r) == 1 && contains(r, "cache-probe"),
+       "the next search finds it: the kept answer went with the commit");
+    resp_clear(&r);
+    http_get(port, "/search?q=zyxwvu&lang=en", &r);
+    ok(r.status == 200 && contains(r, "cache-probe") && contains(r, "lang=\"en\""),
+       "the HTML answer is made for its own language");
+    resp_clear(&r);
+    ok(index_word("zyxwvu", 1) == 0, "the document is taken out of the index");
+    http_get(port, "/api/search?q=zyxwvu", &r);
+    ok(json_total(&r) == 0 && !contains(r, "cache-probe"), "and the next search no longer has it");
+    resp_clear(&r);
+    /* many commits in a row, each seen at once */
+    for (i = 0; i < 4 && good; i++) {
+        index_word("zyxwvu", i % 2);
+        http_get(port, "/api/search?q=zyxwvu", &r);
+        good = json_total(&r) == (i % 2 ? 0 : 1);
+        resp_clear(&r);
+    }
+    ok(good, "four commits in a row: each search sees the latest (%d)", i);
+    index_word("zyxwvu", 1);
+}
+
+/* ---- garbage on the socket -------------------------------------------------------- */
+
+/* Nonzero when the server still answers a search correctly. */
+static int
+still_serving(int port)
+{
+    resp_t r;
+    int good;
+
+    http_get(port, "/api/search?q=thong+ke", &r);
+    good = r.status == 200 && contains(r, "bc-2023-12");
+    resp_clear(&r);
+    return good;
+}
+
+/* Sends @len bytes as they are and reads what comes back (any status). */
+static int
+send_bytes(int port, const char *data, size_t len)
+{
+    char buf[4096];
+    size_t off = 0;
+    int fd = connect_to(AF_INET, port), status = 0;
+    ssize_t n;
+
+    if (fd < 0)
+        return -1;
+    while (off < len && (n = send(fd, data + off, len - off, MSG_NOSIGNAL)) > 0)
+        off += (size_t)n;
+    shutdown(fd, SHUT_WR);
+    n = recv(fd, buf, sizeof buf - 1, 0);
+    if (n >= 12) {
+        buf[n] = '\0';
+        if (!strncmp(buf, "HTTP/1.", 7))
+            status = atoi(buf + 9);
+    }
+    close(fd);
+    return status;
+}
+
+static void
+test_garbage(int port)
+{
+    char *big = malloc(200000), req[512];
+    unsigned long rng = 99;
+    size_t i;
+    int st, good = 1, fd;
+    resp_t r;
+
+    if (!big) {
+        ok(0, "memory for the garbage");
+        return;
+    }
+    /* random bytes, then random bytes after a valid request line */
+    for (i = 0; i < 8; i++) {
+        size_t k, len = 64 + i * 500;
+        for (k = 0; k < len; k++) {
+            rng = rng * 6364136223846793005UL + 1442695040888963407UL;
+            big[k] = (char)(rng >> 56);
+        }
+        if (i % 2)
+            memcpy(big, "GET / HTTP/1.1\r\n", 16);
+        send_bytes(port, big, len);
+    }
+    ok(still_serving(port), "random bytes (8 connections): the server still answers searches");
+
+    /* a 100 KB URL, a 100 KB header, 2000 headers */
+    memcpy(big, "GET /search?q=", 14);
+    memset(big + 14, 'a', 100000);
+    memcpy(big + 100014, " HTTP/1.1\r\nHost: x\r\n\r\n", 23);
+    st = send_bytes(port, big, 100036);
+    ok(st == 0 || st == 414 || st == 431 || st == 400 || st == 413,
+       "a 100 KB URL is refused or dropped (status %d)", st);
+    memcpy(big, "GET / HTTP/1.1\r\nX-Big: ", 23);
+    memset(big + 23, 'b', 100000);
+    memcpy(big + 100023, "\r\n\r\n", 5);
+    st = send_bytes(port, big, 100027);
+    ok(st == 0 || st == 431 || st == 400 || st == 413,
+       "a 100 KB header is refused or dropped (status %d)", st);
+    strcpy(big, "GET / HTTP/1.1\r\nHost: x\r\n");
+    for (i = 0; i < 2000; i++)
+        sprintf(big + strlen(big), "X-H%zu: v\r\n", i);
+    strcat(big, "\r\n");
+    send_bytes(port, big, strlen(big));
+    ok(still_serving(port), "after them the server still answers searches");
+
+    /* broken bodies: a short body, a bad length, chunks that lie */
+    st = send_bytes(port, "POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\nuser=a",
+                    strlen("POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\nuser=a"));
+    ok(st == 0 || st >= 400, "a body shorter than its length gets no success (%d)", st);
+    st = send_bytes(port, "POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+                    strlen("POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"));
+    ok(st == 0 || st == 400 || st == 413, "a negative Content-Length is refused (%d)", st);
+    st = send_bytes(port, "POST /oai HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    "zz\r\nverb\r\n0\r\n\r\n",
+                    strlen("POST /oai HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                           "zz\r\nverb\r\n0\r\n\r\n"));
+    ok(st == 0 || st == 400, "a bad chunk size is refused (%d)", st);
+    snprintf(big, 200000, "POST /login HTTP/1.0\r\nContent-Length: 20000\r\n\r\n");
+    memset(big + strlen(big), 'x', 20000);
+    http_raw(AF_INET, port, big, &r);
+    ok(r.status == 413, "a 20 KB form is 413 (got %d)", r.status);
+    resp_clear(&r);
+    ok(still_serving(port), "after them the server still answers searches");
+
+    /* bad ranges, cookies and sessions */
+    {
+        static const char *const ranges[] = {"bytes=99999999999999999999999-", "bytes=-",
+                                             "bytes=5-1", "bytes=0-0,0-0,0-0", "bytes=-0",
+                                             "pages=1-2", "bytes=\x01-\x02"};
+        for (i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+            snprintf(req, sizeof req, "Range: %s\r\n", ranges[i]);
+            http_req(port, "GET", "/doc/bc-2023-12/file/originals/0001-0001.tif", NULL, NULL,
+                     req, &r);
+            if (r.status != 200 && r.status != 206 && r.status != 416)
+                good = 0;
+            resp_clear(&r);
+        }
+        ok(good, "7 malformed Range headers: each a 200, 206 or 416");
+    }
+    memset(big, 'c', 6000);
+    memcpy(big, "tl_session=", 11);
+    big[6000] = '\0';
+    http_req(port, "GET", "/doc/mat-01", big, NULL, NULL, &r);
+    ok(r.status == 200 && !contains(r, "thuthu"), "a 6 KB session cookie is nobody");
+    resp_clear(&r);
+    http_req(port, "GET", "/", "tl_session=\"; tl_lang=\x01\x02; ;;=; tl_session", NULL, NULL, &r);
+    ok(r.status == 200, "a garbled Cookie header is ignored (%d)", r.status);
+    resp_clear(&r);
+
+    /* a half-sent request held open does not stall the others */
+    fd = connect_to(AF_INET, port);
+    if (fd >= 0)
+        (void)!send(fd, "GET /search?q=", 14, MSG_NOSIGNAL);
+    ok(still_serving(port), "a request left half-sent does not stall the others");
+    if (fd >= 0)
+        close(fd);
+
+    /* the doors' own checks */
+    http_get(port, "/oai?verb=Nope", &r);
+    ok(r.status == 200 && contains(r, "badVerb"), "OAI-PMH: an unknown verb is badVerb");
+    resp_clear(&r);
+    http_get(port, "/oai?verb=Identify&verb=Identify", &r);
+    ok(contains(r, "badVerb") || contains(r, "badArgument"), "OAI-PMH: a repeated verb is an error");
+    resp_clear(&r);
+    http_get(port, "/oai?verb=ListRecords&resumptionToken=r1.%2F..%2F..", &r);
+    ok(contains(r, "badResumptionToken"), "OAI-PMH: a forged token is badResumptionToken");
+    resp_clear(&r);
+    http_get(port, "/iiif/bc-2023-12/1/-1,0,5,5/max/0/default.jpg", &r);
+    ok(r.status == 400, "IIIF: a negative region is 400 (%d)", r.status);
+    resp_clear(&r);
+    http_get(port, "/iiif/bc-2023-12/1/full/99999,/0/default.jpg", &r);
+    ok(r.status == 400, "IIIF: an upscaled size is 400 (%d)", r.status);
+    resp_clear(&r);
+    http_get(port, "/iiif/bc-2023-12/1/full/max/90/default.jpg", &r);
+    ok(r.status == 400, "IIIF: a rotation other than 0 is 400 (%d)", r.status);
+    resp_clear(&r);
+    http_get(port, "/iiif/..%2F..%2Fetc/1/info.json", &r);
+    ok(r.status == 404, "IIIF: a traversal in the id is 404");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12/file/..%2F..%2F..%2Fusers.db", &r);
+    ok(r.status == 404 && !contains(r, "SQLite"), "a traversal to users.db is 404");
+    resp_clear(&r);
+    http_get(port, "/doc/bc-2023-12/file/manifest-sha256.txt/../../../tulieu.db", &r);
+    ok(r.status == 404 && !contains(r, "SQLite"), "a traversal to the catalog is 404");
+    resp_clear(&r);
+    ok(still_serving(port), "after all of it the server still answers searches correctly");
+    free(big);
+}
+
 typedef struct {
     int port;
     int good;
@@ -2001,6 +2418,7 @@ main(int argc, char **argv)
         return 1;
     }
     setenv("TULIEU_OAI_BATCH", "10", 1); /* split the lists, to test the tokens */
+    setenv("TULIEU_BAG_MAX_DOCS", "20", 1); /* a search for "dân số" finds more */
     test_misuse("lib");
     test_empty_library();
 
@@ -2021,6 +2439,9 @@ main(int argc, char **argv)
     test_oai(port);
     test_iiif(port);
     test_access(port);
+    test_bags(port);
+    test_garbage(port);
+    test_cache(port);
     test_concurrency(port);
     test_second_start("lib", port);
     test_ipv6("lib");

@@ -576,6 +576,7 @@ add_downloads(tl_buf_t *b, const _tl_viewer_req_t *R, const char *id, json_t *do
         add_download(b, id, "tables.csv", TR(R, "Các bảng số liệu (CSV)", "Tables (CSV)"));
     add_download(b, id, "dc.xml", "Dublin Core XML");
     add_download(b, id, "document.json", "JSON");
+    tl_buf_addf(b, "<li><a download href=\"/bag/%s.zip\">BagIt (ZIP)</a></li>\n", id);
     tl_buf_addf(b, "<li><a href=\"/iiif/%s/manifest\">IIIF manifest</a></li>\n</ul></section>\n",
                 id);
 }

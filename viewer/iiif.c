@@ -41,93 +41,18 @@ send_json(const _tl_viewer_req_t *r, json_t *o, const char *ctype)
     return _tl_viewer_send(r, MHD_HTTP_OK, s, (size_t)-1, ctype);
 }
 
-/* Non-negative decimal, whole string. */
-static int
-num(const char *s, size_t n, long *out)
-{
-    size_t i;
-    long v = 0;
-
-    if (n == 0 || n > 9)
-        return 0;
-    for (i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 1;
-}
-
-/* "full", "square" or "x,y,w,h" (pixels) against a @w x @h image. */
 static int
 parse_region(const char *s, int w, int h, BOX **out)
 {
-    long v[4];
-    const char *p = s;
-    int i;
+    int b[4];
 
     *out = NULL;
-    if (!strcmp(s, "full"))
-        return 1;
-    if (!strcmp(s, "square")) {
-        int side = w < h ? w : h;
-        *out = boxCreate((w - side) / 2, (h - side) / 2, side, side);
-        return *out != NULL;
-    }
-    for (i = 0; i < 4; i++) {
-        const char *e = strchr(p, ',');
-        size_t n = e && i < 3 ? (size_t)(e - p) : strlen(p);
-        if ((i < 3 && !e) || !num(p, n, &v[i]))
-            return 0;
-        p += n + (i < 3);
-    }
-    if (v[2] <= 0 || v[3] <= 0 || v[0] >= w || v[1] >= h)
+    if (!_tl_viewer_iiif_region(s, w, h, b))
         return 0;
-    if (v[0] + v[2] > w)
-        v[2] = w - v[0];
-    if (v[1] + v[3] > h)
-        v[3] = h - v[1];
-    *out = boxCreate((l_int32)v[0], (l_int32)v[1], (l_int32)v[2], (l_int32)v[3]);
+    if (b[2] == 0) /* full */
+        return 1;
+    *out = boxCreate(b[0], b[1], b[2], b[3]);
     return *out != NULL;
-}
-
-/* "max", "w,", ",h" or "w,h" (no upscaling) for a region @w x @h. */
-static int
-parse_size(const char *s, int w, int h, int *ow, int *oh)
-{
-    const char *comma = strchr(s, ',');
-    long a = 0, b = 0;
-
-    if (!strcmp(s, "max")) {
-        *ow = w;
-        *oh = h;
-        return 1;
-    }
-    if (!comma || s[0] == '^')
-        return 0;
-    if (comma == s) {
-        if (!num(s + 1, strlen(s + 1), &b) || b <= 0 || b > h)
-            return 0;
-        *oh = (int)b;
-        *ow = (int)((double)w * (double)b / h + 0.5);
-    } else if (!comma[1]) {
-        if (!num(s, (size_t)(comma - s), &a) || a <= 0 || a > w)
-            return 0;
-        *ow = (int)a;
-        *oh = (int)((double)h * (double)a / w + 0.5);
-    } else {
-        if (!num(s, (size_t)(comma - s), &a) || !num(comma + 1, strlen(comma + 1), &b) || a <= 0 ||
-            b <= 0 || a > w || b > h)
-            return 0;
-        *ow = (int)a;
-        *oh = (int)b;
-    }
-    if (*ow < 1)
-        *ow = 1;
-    if (*oh < 1)
-        *oh = 1;
-    return 1;
 }
 
 static json_t *
@@ -187,7 +112,7 @@ serve_image(const _tl_viewer_req_t *r, const char *id, int page, const char *reg
         w = bwid;
         h = bht;
     }
-    if (!parse_size(size, w, h, &ow, &oh) || (double)ow * oh > MAX_PIXELS) {
+    if (!_tl_viewer_iiif_size(size, w, h, &ow, &oh) || (double)ow * oh > MAX_PIXELS) {
         boxDestroy(&box);
         pixDestroy(&pix);
         return bad(r, "bad size (no upscaling)");
@@ -314,7 +239,7 @@ _tl_viewer_serve_iiif(const _tl_viewer_req_t *r, const char *rest)
     }
     if (n == 2 && !strcmp(part[1], "manifest")) {
         ret = serve_manifest(r, part[0]);
-    } else if (!num(part[1], strlen(part[1]), &page) || page < 1 || page > 99999) {
+    } else if (!_tl_viewer_parse_num(part[1], strlen(part[1]), &page) || page < 1 || page > 99999) {
         ret = _tl_viewer_send_error(r, MHD_HTTP_NOT_FOUND, "Không tìm thấy", "Not found");
     } else if (n == 3 && !strcmp(part[2], "info.json")) {
         ret = serve_info(r, part[0], (int)page);

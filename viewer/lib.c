@@ -10,18 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int
-_tl_viewer_valid_id(const char *id)
-{
-    size_t i;
-
-    if (!id)
-        return 0;
-    for (i = 0; id[i]; i++)
-        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'z') || id[i] == '-'))
-            return 0;
-    return i > 0 && i < 64;
-}
 
 char *
 _tl_viewer_pkg_path(const tl_viewer_t *v, const char *id, const char *rel)

@@ -12,273 +12,27 @@
 #include <time.h>
 
 #define ID_PREFIX   "oai:tulieu:"
-#define MAX_ARGS    16
 #define ADMIN_EMAIL "admin@tulieu.invalid"
-
-typedef struct {
-    char *key[MAX_ARGS], *val[MAX_ARGS];
-    size_t n;
-    int too_many, repeated;
-} args_t;
-
-static void
-args_free(args_t *a)
-{
-    size_t i;
-
-    for (i = 0; i < a->n; i++) {
-        free(a->key[i]);
-        free(a->val[i]);
-    }
-    a->n = 0;
-}
-
-static void
-args_add(args_t *a, const char *k, size_t kl, const char *v, size_t vl)
-{
-    size_t i;
-
-    for (i = 0; i < a->n; i++)
-        if (strlen(a->key[i]) == kl && !memcmp(a->key[i], k, kl))
-            a->repeated = 1;
-    if (a->n == MAX_ARGS) {
-        a->too_many = 1;
-        return;
-    }
-    a->key[a->n] = strndup(k, kl);
-    a->val[a->n] = strndup(v ? v : "", vl);
-    if (!a->key[a->n] || !a->val[a->n]) {
-        free(a->key[a->n]);
-        free(a->val[a->n]);
-        a->too_many = 1;
-        return;
-    }
-    a->n++;
-}
 
 static enum MHD_Result
 collect_get(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
     (void)kind;
-    args_add(cls, key, strlen(key), value, value ? strlen(value) : 0);
+    _tl_viewer_oai_args_add(cls, key, strlen(key), value, value ? strlen(value) : 0);
     return MHD_YES;
 }
 
-static int
-hexv(int c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* Decodes an urlencoded run in place; returns its new length. */
-static size_t
-url_decode(char *s, size_t n)
-{
-    size_t i, o = 0;
-
-    for (i = 0; i < n; i++) {
-        if (s[i] == '+') {
-            s[o++] = ' ';
-        } else if (s[i] == '%' && i + 2 < n && hexv(s[i + 1]) >= 0 && hexv(s[i + 2]) >= 0) {
-            s[o++] = (char)(hexv(s[i + 1]) * 16 + hexv(s[i + 2]));
-            i += 2;
-        } else {
-            s[o++] = s[i];
-        }
-    }
-    return o;
-}
-
-static void
-collect_form(args_t *a, const char *form)
-{
-    char *copy = strdup(form), *p = copy;
-
-    while (p && *p) {
-        char *end = strchr(p, '&'), *eq;
-        size_t kl, vl;
-        if (end)
-            *end = '\0';
-        eq = strchr(p, '=');
-        if (eq) {
-            kl = url_decode(p, (size_t)(eq - p));
-            vl = url_decode(eq + 1, strlen(eq + 1));
-            args_add(a, p, kl, eq + 1, vl);
-        } else if (*p) {
-            args_add(a, p, url_decode(p, strlen(p)), "", 0);
-        }
-        p = end ? end + 1 : NULL;
-    }
-    free(copy);
-}
-
+/* Short names for what parse.c reads. */
 static const char *
-arg(const args_t *a, const char *key)
+arg(const _tl_viewer_oai_args_t *a, const char *key)
 {
-    size_t i;
-
-    for (i = 0; i < a->n; i++)
-        if (!strcmp(a->key[i], key))
-            return a->val[i];
-    return NULL;
+    return _tl_viewer_oai_arg(a, key);
 }
 
-/* ---- set names, tokens, dates ---------------------------------------------------- */
-
-/* setSpec allows A-Z a-z 0-9 - _ . ! ~ * ' ( ); other bytes of a box name
- * become "~XX". */
-static int
-spec_char(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           strchr("-_.!*'()", c);
-}
-
-static void
-box_spec(tl_buf_t *b, const char *box)
-{
-    const unsigned char *p;
-
-    tl_buf_adds(b, "box:");
-    for (p = (const unsigned char *)box; *p; p++) {
-        if (spec_char(*p))
-            tl_buf_add(b, (const char *)p, 1);
-        else
-            tl_buf_addf(b, "~%02X", *p);
-    }
-}
-
-/* "box:..." back to the box name; NULL when malformed. */
-static char *
-box_from_spec(const char *spec)
-{
-    char *out = malloc(strlen(spec) + 1), *o = out;
-    const char *p;
-
-    if (!out)
-        return NULL;
-    for (p = spec; *p; p++) {
-        if (*p == '~' && hexv(p[1]) >= 0 && hexv(p[2]) >= 0) {
-            *o++ = (char)(hexv(p[1]) * 16 + hexv(p[2]));
-            p += 2;
-        } else if (spec_char((unsigned char)*p)) {
-            *o++ = *p;
-        } else {
-            free(out);
-            return NULL;
-        }
-    }
-    *o = '\0';
-    if (!*out) {
-        free(out);
-        return NULL;
-    }
-    return out;
-}
-
-/* YYYY-MM-DD (10) or YYYY-MM-DDThh:mm:ssZ (20); 0 when not one. */
 static int
 date_granularity(const char *s)
 {
-    static const char day[] = "dddd-dd-dd", sec[] = "dddd-dd-ddTdd:dd:ddZ";
-    size_t n = strlen(s), i;
-    const char *pat = n == 10 ? day : n == 20 ? sec : NULL;
-
-    if (!pat)
-        return 0;
-    for (i = 0; i < n; i++)
-        if (pat[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != pat[i])
-            return 0;
-    if (s[5] > '1' || (s[5] == '1' && s[6] > '2') || (s[5] == '0' && s[6] == '0') ||
-        s[8] > '3' || (s[8] == '0' && s[9] == '0'))
-        return 0;
-    return (int)n;
-}
-
-static void
-hex_add(tl_buf_t *b, const char *s)
-{
-    for (; s && *s; s++)
-        tl_buf_addf(b, "%02x", (unsigned char)*s);
-}
-
-static char *
-hex_take(const char **p)
-{
-    const char *s = *p, *e = strchr(s, '.');
-    size_t n = e ? (size_t)(e - s) : strlen(s), i;
-    char *out;
-
-    if (n % 2 || !(out = malloc(n / 2 + 1)))
-        return NULL;
-    for (i = 0; i < n / 2; i++) {
-        int h = hexv(s[2 * i]), l = hexv(s[2 * i + 1]);
-        if (h < 0 || l < 0 || (h == 0 && l == 0)) {
-            free(out);
-            return NULL;
-        }
-        out[i] = (char)(h * 16 + l);
-    }
-    out[n / 2] = '\0';
-    *p = e ? e + 1 : s + n;
-    return out;
-}
-
-typedef struct {
-    long long after;
-    char *from, *until, *set; /* NULL when not given */
-    int records;              /* ListRecords: the token remembers the verb */
-} listing_t;
-
-static void
-listing_clear(listing_t *l)
-{
-    free(l->from);
-    free(l->until);
-    free(l->set);
-    memset(l, 0, sizeof *l);
-}
-
-/* A token: "r1.<after>.<from>.<until>.<set>" (verb letter, then hex). */
-static char *
-make_token(const listing_t *l)
-{
-    tl_buf_t b;
-
-    tl_buf_init(&b);
-    tl_buf_addf(&b, "%c1.%lld.", l->records ? 'r' : 'i', l->after);
-    hex_add(&b, l->from);
-    tl_buf_adds(&b, ".");
-    hex_add(&b, l->until);
-    tl_buf_adds(&b, ".");
-    hex_add(&b, l->set);
-    return tl_buf_steal(&b);
-}
-
-static int
-parse_token(const char *t, int records, listing_t *l)
-{
-    char *end;
-    const char *p;
-
-    memset(l, 0, sizeof *l);
-    if (!t || t[0] != (records ? 'r' : 'i') || strncmp(t + 1, "1.", 2) != 0)
-        return -1;
-    l->after = strtoll(t + 3, &end, 10);
-    if (end == t + 3 || *end != '.' || l->after < 0)
-        return -1;
-    p = end + 1;
-    l->records = records;
-    if (!(l->from = hex_take(&p)) || !(l->until = hex_take(&p)) || !(l->set = hex_take(&p)) ||
-        *p) {
-        listing_clear(l);
-        return -1;
-    }
-    if (!*l->from) { free(l->from); l->from = NULL; }
-    if (!*l->until) { free(l->until); l->until = NULL; }
-    if (!*l->set) { free(l->set); l->set = NULL; }
-    return 0;
+    return _tl_viewer_oai_date_granularity(s);
 }
 
 /* ---- the answer ------------------------------------------------------------------ */
@@ -287,7 +41,7 @@ typedef struct {
     xmlBufferPtr buf;
     xmlTextWriterPtr w;
     const _tl_viewer_req_t *r;
-    const args_t *args;
+    const _tl_viewer_oai_args_t *args;
 } oai_t;
 
 static void
@@ -324,7 +78,7 @@ el(oai_t *o, const char *name, const char *text)
 /* Opens <OAI-PMH>, <responseDate> and <request> (with the arguments unless
  * @bare, as the protocol asks for badVerb and badArgument). */
 static int
-oai_open(oai_t *o, const _tl_viewer_req_t *r, const args_t *a, int bare)
+oai_open(oai_t *o, const _tl_viewer_req_t *r, const _tl_viewer_oai_args_t *a, int bare)
 {
     char now[32];
     tl_buf_t url;
@@ -373,7 +127,8 @@ oai_send(oai_t *o)
 }
 
 static enum MHD_Result
-oai_error(const _tl_viewer_req_t *r, const args_t *a, const char *code, const char *msg)
+oai_error(const _tl_viewer_req_t *r, const _tl_viewer_oai_args_t *a, const char *code,
+          const char *msg)
 {
     oai_t o;
     int bare = !strcmp(code, "badVerb") || !strcmp(code, "badArgument");
@@ -392,7 +147,7 @@ oai_error(const _tl_viewer_req_t *r, const args_t *a, const char *code, const ch
 /* Only the arguments named in @allowed (space separated, each one "key"),
  * none repeated; @required all present. */
 static int
-args_ok(const args_t *a, const char *allowed, const char *const *required)
+args_ok(const _tl_viewer_oai_args_t *a, const char *allowed, const char *const *required)
 {
     size_t i;
 
@@ -427,7 +182,7 @@ write_header(oai_t *o, const _tl_viewer_entry_t *e)
     tl_buf_free(&b);
     if (e->box[0]) {
         tl_buf_init(&b);
-        box_spec(&b, e->box);
+        _tl_viewer_oai_box_spec(&b, e->box);
         el(o, "setSpec", b.data ? b.data : "");
         tl_buf_free(&b);
     }
@@ -465,7 +220,7 @@ write_record(oai_t *o, const _tl_viewer_entry_t *e)
 }
 
 static enum MHD_Result
-verb_identify(const _tl_viewer_req_t *r, const args_t *a)
+verb_identify(const _tl_viewer_req_t *r, const _tl_viewer_oai_args_t *a)
 {
     char earliest[32];
     tl_buf_t url;
@@ -507,7 +262,7 @@ lookup_identifier(const _tl_viewer_req_t *r, const char *ident, _tl_viewer_entry
 }
 
 static enum MHD_Result
-verb_formats(const _tl_viewer_req_t *r, const args_t *a)
+verb_formats(const _tl_viewer_req_t *r, const _tl_viewer_oai_args_t *a)
 {
     const char *ident = arg(a, "identifier");
     _tl_viewer_entry_t e;
@@ -532,7 +287,7 @@ verb_formats(const _tl_viewer_req_t *r, const args_t *a)
 }
 
 static enum MHD_Result
-verb_sets(const _tl_viewer_req_t *r, const args_t *a)
+verb_sets(const _tl_viewer_req_t *r, const _tl_viewer_oai_args_t *a)
 {
     char **cls = NULL, **box = NULL;
     size_t n_cls = 0, n_box = 0, i;
@@ -562,7 +317,7 @@ verb_sets(const _tl_viewer_req_t *r, const args_t *a)
         }
         for (i = 0; i < n_box; i++) {
             tl_buf_init(&b);
-            box_spec(&b, box[i]);
+            _tl_viewer_oai_box_spec(&b, box[i]);
             xmlTextWriterStartElement(o.w, BAD_CAST "set");
             el(&o, "setSpec", b.data ? b.data : "");
             tl_buf_free(&b);
@@ -580,13 +335,13 @@ verb_sets(const _tl_viewer_req_t *r, const args_t *a)
 }
 
 static enum MHD_Result
-verb_list(const _tl_viewer_req_t *r, const args_t *a, int records)
+verb_list(const _tl_viewer_req_t *r, const _tl_viewer_oai_args_t *a, int records)
 {
     static const char *const need_prefix[] = {"metadataPrefix", NULL};
     const char *token = arg(a, "resumptionToken"), *prefix = arg(a, "metadataPrefix");
     _tl_viewer_entry_t *ents = NULL;
     char *cls = NULL, *box = NULL;
-    listing_t l;
+    _tl_viewer_oai_listing_t l;
     size_t n = 0, i;
     int more = 0, fg = 0, ug = 0;
     enum MHD_Result ret;
@@ -596,7 +351,7 @@ verb_list(const _tl_viewer_req_t *r, const args_t *a, int records)
     if (token) {
         if (!args_ok(a, " verb resumptionToken ", NULL))
             return oai_error(r, a, "badArgument", "resumptionToken is an exclusive argument");
-        if (parse_token(token, records, &l) != 0)
+        if (_tl_viewer_oai_parse_token(token, records, &l) != 0)
             return oai_error(r, a, "badResumptionToken", "This resumption token is not valid");
     } else {
         if (!args_ok(a, " verb metadataPrefix from until set ", need_prefix))
@@ -619,10 +374,10 @@ verb_list(const _tl_viewer_req_t *r, const args_t *a, int records)
     if (l.set) {
         if (!strncmp(l.set, "class:", 6) && _tl_viewer_valid_id(l.set + 6))
             cls = l.set + 6;
-        else if (!strncmp(l.set, "box:", 4) && (box = box_from_spec(l.set + 4)))
+        else if (!strncmp(l.set, "box:", 4) && (box = _tl_viewer_oai_box_from_spec(l.set + 4)))
             ;
         else {
-            listing_clear(&l);
+            _tl_viewer_oai_listing_clear(&l);
             return oai_error(r, a, "noRecordsMatch", "No such set in this repository");
         }
     }
@@ -631,13 +386,13 @@ verb_list(const _tl_viewer_req_t *r, const args_t *a, int records)
                                 r->v->oai_batch, &n, &more) != TL_OK) {
         free(ents);
         free(box);
-        listing_clear(&l);
+        _tl_viewer_oai_listing_clear(&l);
         return _tl_viewer_send(r, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, 0, NULL);
     }
     free(box);
     if (n == 0) {
         free(ents);
-        listing_clear(&l);
+        _tl_viewer_oai_listing_clear(&l);
         if (token)
             return oai_error(r, a, "badResumptionToken", "This resumption token has expired");
         return oai_error(r, a, "noRecordsMatch", "No records match the arguments");
@@ -655,7 +410,7 @@ verb_list(const _tl_viewer_req_t *r, const args_t *a, int records)
         if (more) {
             char *t;
             l.after = ents[n - 1].seq;
-            t = make_token(&l);
+            t = _tl_viewer_oai_make_token(&l);
             el(&o, "resumptionToken", t ? t : "");
             free(t);
         } else if (token) {
@@ -664,13 +419,13 @@ verb_list(const _tl_viewer_req_t *r, const args_t *a, int records)
         xmlTextWriterEndElement(o.w);
     }
     free(ents);
-    listing_clear(&l);
+    _tl_viewer_oai_listing_clear(&l);
     ret = oai_send(&o);
     return ret;
 }
 
 static enum MHD_Result
-verb_get_record(const _tl_viewer_req_t *r, const args_t *a)
+verb_get_record(const _tl_viewer_req_t *r, const _tl_viewer_oai_args_t *a)
 {
     static const char *const need[] = {"identifier", "metadataPrefix", NULL};
     _tl_viewer_entry_t e;
@@ -695,21 +450,21 @@ verb_get_record(const _tl_viewer_req_t *r, const args_t *a)
 enum MHD_Result
 _tl_viewer_serve_oai(const _tl_viewer_req_t *r)
 {
-    args_t a;
+    _tl_viewer_oai_args_t a;
     const char *verb;
     enum MHD_Result ret;
     size_t i, n_verbs;
 
     memset(&a, 0, sizeof a);
     if (r->form)
-        collect_form(&a, r->form);
+        _tl_viewer_oai_collect_form(&a, r->form);
     else
         MHD_get_connection_values(r->c, MHD_GET_ARGUMENT_KIND, collect_get, &a);
     /* libxml2 refuses attribute values that are not UTF-8 */
     for (i = 0; i < a.n; i++)
         if (!tl_text_valid_utf8(a.val[i], strlen(a.val[i])) ||
             !tl_text_valid_utf8(a.key[i], strlen(a.key[i]))) {
-            args_free(&a);
+            _tl_viewer_oai_args_free(&a);
             a.too_many = 1;
             break;
         }
@@ -734,6 +489,6 @@ _tl_viewer_serve_oai(const _tl_viewer_req_t *r)
         ret = verb_get_record(r, &a);
     else
         ret = oai_error(r, &a, "badVerb", "Unknown verb");
-    args_free(&a);
+    _tl_viewer_oai_args_free(&a);
     return ret;
 }

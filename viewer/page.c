@@ -81,14 +81,6 @@ add_snippet_html(tl_buf_t *b, const char *s)
     tl_buf_add(b, start, (size_t)(s - start));
 }
 
-static size_t
-count_pages(size_t total)
-{
-    size_t n = (total + TL_VIEWER_PER_PAGE - 1) / TL_VIEWER_PER_PAGE;
-
-    return n > TL_VIEWER_MAX_PAGE ? TL_VIEWER_MAX_PAGE : n;
-}
-
 /* ---- the page shell ------------------------------------------------------------- */
 
 static void
@@ -281,120 +273,13 @@ _tl_viewer_add_hit(tl_buf_t *b, const _tl_viewer_req_t *R, const tl_hit_t *h, co
         tl_buf_add_escaped(b, h->source);
         tl_buf_addf(b, "</code>, %s %d</span>", TR(R, "tr.", "p."), h->source_page);
     }
+    /* picks the document for the BagIt download of the form after the list */
+    tl_buf_adds(b, "<label class=\"field\"><input type=\"checkbox\" form=\"bag\" name=\"id\" value=\"");
+    tl_buf_add_escaped(b, h->doc_id);
+    tl_buf_addf(b, "\"> %s</label>", TR(R, "Chọn tải về", "Pick to download"));
     tl_buf_adds(b, "</p>\n<p class=\"snippet\">");
     add_snippet_html(b, h->snippet_html);
     tl_buf_adds(b, "</p>\n</div></li>\n");
-}
-
-static void
-add_page_link(tl_buf_t *b, const char *query, size_t page, const char *label,
-              const char *cls)
-{
-    tl_buf_addf(b, "<a class=\"%s\" href=\"/search?q=", cls);
-    _tl_viewer_url_encode(b, query);
-    if (page > 1)
-        tl_buf_addf(b, "&amp;page=%zu", page);
-    tl_buf_addf(b, "\">%s</a>", label);
-}
-
-/* « Trước 1 … 4 5 [6] 7 8 … 40 Sau » */
-static void
-add_pager(tl_buf_t *b, const _tl_viewer_req_t *R, const char *query, size_t page,
-          size_t n_pages)
-{
-    size_t p, lo, hi;
-    char num[32];
-
-    if (n_pages <= 1)
-        return;
-    lo = page > 2 ? page - 2 : 1;
-    hi = page + 2 < n_pages ? page + 2 : n_pages;
-    tl_buf_addf(b, "<nav class=\"pager\" aria-label=\"%s\">", TR(R, "Phân trang", "Pages"));
-    if (page > 1)
-        add_page_link(b, query, page - 1, TR(R, "« Trước", "« Previous"), "prev");
-    if (lo > 1) {
-        add_page_link(b, query, 1, "1", "num");
-        if (lo > 2)
-            tl_buf_adds(b, "<span class=\"gap\">…</span>");
-    }
-    for (p = lo; p <= hi; p++) {
-        if (p == page) {
-            tl_buf_addf(b, "<span class=\"num current\" aria-current=\"page\">%zu</span>", p);
-            continue;
-        }
-        snprintf(num, sizeof num, "%zu", p);
-        add_page_link(b, query, p, num, "num");
-    }
-    if (hi < n_pages) {
-        if (hi + 1 < n_pages)
-            tl_buf_adds(b, "<span class=\"gap\">…</span>");
-        snprintf(num, sizeof num, "%zu", n_pages);
-        add_page_link(b, query, n_pages, num, "num");
-    }
-    if (page < n_pages)
-        add_page_link(b, query, page + 1, TR(R, "Sau »", "Next »"), "next");
-    tl_buf_adds(b, "</nav>\n");
-}
-
-char *
-_tl_viewer_html_search(const _tl_viewer_search_t *s)
-{
-    const _tl_viewer_req_t *R = s->req;
-    const tl_results_t *res = s->res;
-    const char *q = s->query ? s->query : "";
-    tl_buf_t b;
-    size_t i;
-
-    tl_buf_init(&b);
-    add_head(&b, *q ? q : TR(R, "Tìm kiếm", "Search"), 1, q);
-    if (s->problem) {
-        tl_buf_addf(&b, "<div class=\"notice error\"><p><strong>%s</strong></p><p>",
-                    TR(R, "Không thực hiện được tìm kiếm.", "The search could not be run."));
-        tl_buf_add_escaped(&b, s->problem);
-        tl_buf_adds(&b, "</p></div>\n");
-    } else if (!*q || !res) {
-        tl_buf_addf(&b, "<div class=\"notice\"><p>%s</p></div>\n",
-                    TR(R, "Nhập từ khóa để tìm trong thư viện.",
-                       "Type some words to search the library."));
-    } else if (res->n_hits == 0) {
-        tl_buf_addf(&b, "<div class=\"notice empty\"><p><strong>%s</strong> %s “<span class=\"q\">",
-                    TR(R, "Không tìm thấy", "Nothing found"),
-                    TR(R, "tài liệu nào khớp với", "for"));
-        tl_buf_add_escaped(&b, q);
-        tl_buf_adds(&b, "</span>”");
-        if (s->page > 1 && res->total > 0)
-            tl_buf_adds(&b, TR(R, " ở trang này", " on this page"));
-        tl_buf_addf(&b, ".</p><p>%s</p>",
-                    TR(R, "Hãy thử từ khóa khác, ít từ hơn, hoặc gõ không dấu.",
-                       "Try other words, fewer words, or no diacritics."));
-        if (s->page > 1 && res->total > 0)
-            add_page_link(&b, q, 1, TR(R, "Về trang kết quả đầu tiên", "Back to the first page"),
-                          "back");
-        tl_buf_adds(&b, "</div>\n");
-    } else {
-        size_t n_pages = count_pages(res->total);
-
-        tl_buf_addf(&b, "<p class=\"summary\"><span>%s <strong class=\"total\">",
-                    TR(R, "Tìm thấy khoảng", "About"));
-        _tl_viewer_add_count(&b, res->total, R->en);
-        tl_buf_addf(&b, "</strong> %s “<span class=\"q\">", TR(R, "kết quả cho", "results for"));
-        tl_buf_add_escaped(&b, q);
-        tl_buf_adds(&b, "</span>”");
-        if (n_pages > 1)
-            tl_buf_addf(&b, " · %s %zu / %zu", TR(R, "trang", "page"), s->page, n_pages);
-        tl_buf_adds(&b, "</span><a class=\"json\" href=\"/api/search?q=");
-        _tl_viewer_url_encode(&b, q);
-        if (s->page > 1)
-            tl_buf_addf(&b, "&amp;page=%zu", s->page);
-        tl_buf_addf(&b, "\">%s</a></p>\n<ol class=\"hits\" start=\"%zu\">\n",
-                    TR(R, "Dạng JSON", "As JSON"), (s->page - 1) * TL_VIEWER_PER_PAGE + 1);
-        for (i = 0; i < res->n_hits; i++)
-            _tl_viewer_add_hit(&b, R, &res->hits[i], q);
-        tl_buf_adds(&b, "</ol>\n");
-        add_pager(&b, R, q, s->page, n_pages);
-    }
-    add_foot(&b);
-    return tl_buf_steal(&b);
 }
 
 char *

@@ -305,6 +305,26 @@ add_facets(tl_buf_t *b, const view_t *v, const tl_found_t *f)
                 TR(R, "Số bên cạnh: số trang khớp.", "Numbers: matching pages."));
 }
 
+/* Under the hits: a button that downloads the documents ticked on the page
+ * as one BagIt zip (download.c), and, for a search by words alone, a link
+ * to download everything it finds (/bag?q= takes no filters). */
+static void
+add_bag_form(tl_buf_t *b, const view_t *v)
+{
+    const _tl_viewer_req_t *R = v->req;
+
+    tl_buf_addf(b, "<form id=\"bag\" class=\"bag\" action=\"/bag\" method=\"get\">"
+                   "<button type=\"submit\">%s</button>",
+                TR(R, "Tải các tài liệu đã chọn (BagIt)", "Download the picked documents (BagIt)"));
+    if (*v->q && v->fs->n == 0) {
+        tl_buf_adds(b, " <a href=\"/bag?q=");
+        _tl_viewer_url_encode(b, v->q); /* nothing to escape in it */
+        tl_buf_addf(b, "\">%s</a>",
+                    TR(R, "Tải mọi tài liệu tìm thấy (BagIt)", "Download every document found (BagIt)"));
+    }
+    tl_buf_adds(b, "</form>\n");
+}
+
 static void
 add_pager(tl_buf_t *b, const view_t *v, size_t n_pages)
 {
@@ -428,6 +448,7 @@ render(const view_t *v, const tl_found_t *f, const char *problem)
         for (i = 0; i < f->n_hits; i++)
             _tl_viewer_add_hit(&b, R, &f->hits[i], v->q);
         tl_buf_adds(&b, "</ol>\n");
+        add_bag_form(&b, v);
         add_pager(&b, v, n_pages);
     }
     tl_buf_adds(&b, "</section>\n</div>\n");
@@ -469,8 +490,9 @@ _tl_viewer_find(const _tl_viewer_req_t *r, tl_search_opts_t *o, tl_found_t **out
     return st;
 }
 
-enum MHD_Result
-_tl_viewer_serve_search_page(const _tl_viewer_req_t *r)
+/* The results page with its facets: *@code and the malloc'ed HTML. */
+static char *
+search_page(const _tl_viewer_req_t *r, unsigned *code)
 {
     filters_t fs;
     view_t v;
@@ -479,13 +501,14 @@ _tl_viewer_serve_search_page(const _tl_viewer_req_t *r)
     const char *why = NULL, *sort = MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND,
                                                                 "sort");
     char msg[256], problem[320];
-    unsigned code = MHD_HTTP_OK;
-    enum MHD_Result ret;
     char *q = _tl_viewer_arg_query(r, &why), *html;
     size_t k;
 
-    if (!q && !why)
-        return _tl_viewer_send(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, 0, NULL);
+    *code = MHD_HTTP_OK;
+    if (!q && !why) {
+        *code = MHD_HTTP_INTERNAL_SERVER_ERROR;
+        return NULL;
+    }
     memset(&fs, 0, sizeof fs);
     memset(&v, 0, sizeof v);
     v.req = r;
@@ -509,11 +532,9 @@ _tl_viewer_serve_search_page(const _tl_viewer_req_t *r)
     if (why) {
         free(q);
         filters_free(&fs);
-        return _tl_viewer_send(r, MHD_HTTP_BAD_REQUEST,
-                               _tl_viewer_html_error(r, MHD_HTTP_BAD_REQUEST,
-                                                     TR(r, "Yêu cầu không hợp lệ", "Bad request"),
-                                                     why),
-                               (size_t)-1, "text/html; charset=utf-8");
+        *code = MHD_HTTP_BAD_REQUEST;
+        return _tl_viewer_html_error(r, MHD_HTTP_BAD_REQUEST,
+                                     TR(r, "Yêu cầu không hợp lệ", "Bad request"), why);
     }
     v.q = q;
     v.by_doc = !*q;
@@ -531,18 +552,23 @@ _tl_viewer_serve_search_page(const _tl_viewer_req_t *r)
     {
         tl_status_t st = _tl_viewer_find(r, &o, &f, msg, sizeof msg);
         if (st == TL_ERR_ARG) {
-            code = MHD_HTTP_BAD_REQUEST;
+            *code = MHD_HTTP_BAD_REQUEST;
             snprintf(problem, sizeof problem, "%s: %s",
                      TR(r, "Câu truy vấn không hợp lệ", "Invalid query"), msg);
         } else if (st != TL_OK) {
-            code = MHD_HTTP_INTERNAL_SERVER_ERROR;
+            *code = MHD_HTTP_INTERNAL_SERVER_ERROR;
             snprintf(problem, sizeof problem, "%s: %s", TR(r, "Lỗi chỉ mục", "Index error"), msg);
         }
     }
-    html = render(&v, f, code == MHD_HTTP_OK ? NULL : problem);
-    ret = _tl_viewer_send(r, code, html, (size_t)-1, "text/html; charset=utf-8");
+    html = render(&v, f, *code == MHD_HTTP_OK ? NULL : problem);
     tl_found_free(f);
     filters_free(&fs);
     free(q);
-    return ret;
+    return html;
+}
+
+enum MHD_Result
+_tl_viewer_serve_search_page(const _tl_viewer_req_t *r)
+{
+    return _tl_viewer_send_cached(r, "text/html; charset=utf-8", search_page);
 }

@@ -214,48 +214,6 @@ send_error(const _tl_viewer_req_t *req, unsigned code, const char *title, const 
     return send_html(req, code, _tl_viewer_html_error(req, code, title, detail));
 }
 
-/* "bytes=A-B", "bytes=A-" or "bytes=-N" against @size; 0 when it is one
- * satisfiable range (filled in), -1 when unsatisfiable, 1 when absent or
- * of a form not served (then the whole file goes). */
-static int
-parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *to)
-{
-    unsigned long long a = 0, b = 0;
-    char *end;
-
-    if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
-        return 1;
-    h += 6;
-    if (*h == '-') {
-        b = strtoull(h + 1, &end, 10);
-        if (end == h + 1 || *end || b == 0)
-            return -1;
-        *from = b >= size ? 0 : size - b;
-        *to = size - 1;
-        return size ? 0 : -1;
-    }
-    if (*h < '0' || *h > '9')
-        return 1;
-    a = strtoull(h, &end, 10);
-    if (*end != '-')
-        return 1;
-    h = end + 1;
-    if (!*h) {
-        b = size ? size - 1 : 0;
-    } else {
-        b = strtoull(h, &end, 10);
-        if (*end)
-            return 1;
-        if (b >= size)
-            b = size - 1;
-    }
-    if (a >= size || a > b)
-        return -1;
-    *from = a;
-    *to = b;
-    return 0;
-}
-
 /* Sends the file @path (already checked to be what may be served) with
  * @ctype, as an attachment named @filename when not NULL, honouring one
  * byte range.  A missing file is a 404. */
@@ -293,8 +251,9 @@ _tl_viewer_send_file(const _tl_viewer_req_t *req, const char *path, const char *
         snprintf(r2.disposition, sizeof r2.disposition, "%s", d ? d : "attachment");
         free(d);
     }
-    rr = parse_range(MHD_lookup_connection_value(req->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE),
-                     (uint64_t)st.st_size, &from, &to);
+    rr = _tl_viewer_parse_range(
+        MHD_lookup_connection_value(req->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE),
+        (uint64_t)st.st_size, &from, &to);
     if (rr < 0) {
         close(fd);
         resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
@@ -349,23 +308,154 @@ send_css(struct MHD_Connection *c)
 
 /* ---- the index ------------------------------------------------------------------ */
 
-/* Xapian handles are not thread-safe, so each request opens its own
- * read-only view; it also sees whatever was committed since the last one.
- * Returns NULL with *@st = TL_OK when the library has no index yet. */
+/* Takes a read handle on the index: an idle one, or a new one.  Returns
+ * NULL with *@st = TL_OK when the library has no index yet.  Give it back
+ * with put_index(). */
 static tl_index_t *
-open_index(const tl_viewer_t *v, tl_status_t *st, char *msg, size_t msgsize)
+take_index(tl_viewer_t *v, tl_status_t *st, char *msg, size_t msgsize)
 {
-    tl_index_t *idx = NULL;
+    tl_index_t *idx = NULL, *stale[TL_VIEWER_IDLE_INDEXES];
+    size_t n_stale = 0, i;
+    struct stat sb;
 
     *st = TL_OK;
     /* An empty library has no index folder yet, or an empty one: that is
      * zero results, not an error. */
+    if (stat(v->index_path, &sb) != 0)
+        return NULL;
+    pthread_mutex_lock(&v->lock);
+    if (sb.st_dev != v->index_dev || sb.st_ino != v->index_ino) {
+        /* the index was made anew (or first appears): forget old handles */
+        memcpy(stale, v->idle, v->n_idle * sizeof *stale);
+        n_stale = v->n_idle;
+        v->n_idle = 0;
+        v->index_dev = sb.st_dev;
+        v->index_ino = sb.st_ino;
+    }
+    if (v->n_idle)
+        idx = v->idle[--v->n_idle];
+    pthread_mutex_unlock(&v->lock);
+    for (i = 0; i < n_stale; i++)
+        tl_index_free(stale[i]);
+    if (idx)
+        return idx;
     if (tl_dir_has_entries(v->index_path) != 1)
         return NULL;
     *st = tl_index_open(v->index_path, 0, &idx, msg, msgsize);
     if (*st == TL_ERR_NOTFOUND)
         *st = TL_OK;
     return *st == TL_OK ? idx : NULL;
+}
+
+/* Gives back a handle of take_index(); one that failed is closed instead
+ * (@ok 0), in case its database went bad. */
+static void
+put_index(tl_viewer_t *v, tl_index_t *idx, int ok)
+{
+    if (!idx)
+        return;
+    pthread_mutex_lock(&v->lock);
+    if (ok && v->n_idle < TL_VIEWER_IDLE_INDEXES) {
+        v->idle[v->n_idle++] = idx;
+        idx = NULL;
+    }
+    pthread_mutex_unlock(&v->lock);
+    tl_index_free(idx);
+}
+
+/* ---- restricted documents, cached ---------------------------------------------- */
+
+/* What LIB/users.db looks like now: 0 when it could be read.  A commit
+ * changes its SQLite change counter (header bytes 24..27, rollback
+ * journal), and most often its time and size. */
+static int
+users_db_state(const tl_viewer_t *v, _tl_viewer_hidden_cache_t *s)
+{
+    unsigned char head[28];
+    struct stat sb;
+    int fd = open(v->users_path, O_RDONLY | O_CLOEXEC), rc = -1;
+
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &sb) == 0 && pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head) {
+        s->dev = sb.st_dev;
+        s->ino = sb.st_ino;
+        s->size = sb.st_size;
+        s->mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+        memcpy(s->counter, head + 24, 4);
+        rc = 0;
+    }
+    close(fd);
+    return rc;
+}
+
+static int
+same_state(const _tl_viewer_hidden_cache_t *a, const _tl_viewer_hidden_cache_t *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtime_ns == b->mtime_ns && !memcmp(a->counter, b->counter, 4);
+}
+
+static char **
+strv_dup(char **ids, size_t n)
+{
+    char **c = calloc(n + 1, sizeof *c);
+    size_t i;
+
+    for (i = 0; c && i < n; i++)
+        if (!(c[i] = strdup(ids[i]))) {
+            _tl_viewer_strv_free(c, i);
+            return NULL;
+        }
+    return c;
+}
+
+/* The restricted ids, read from users.db only when it changed since the
+ * last read (a copy for the caller). */
+static tl_status_t
+restricted_cached(tl_viewer_t *v, char ***ids, size_t *n)
+{
+    _tl_viewer_hidden_cache_t now, *c = &v->hidden;
+    char **fresh = NULL;
+    size_t n_fresh = 0;
+    int known;
+
+    *ids = NULL;
+    *n = 0;
+    memset(&now, 0, sizeof now);
+    known = users_db_state(v, &now) == 0;
+    if (known) {
+        pthread_mutex_lock(&v->lock);
+        if (c->valid && same_state(c, &now)) {
+            *ids = c->n ? strv_dup(c->ids, c->n) : NULL;
+            *n = *ids ? c->n : 0;
+            pthread_mutex_unlock(&v->lock);
+            return c->n && !*ids ? TL_ERR_NOMEM : TL_OK;
+        }
+        pthread_mutex_unlock(&v->lock);
+    }
+    if (_tl_viewer_restricted_list(v, &fresh, &n_fresh) != TL_OK)
+        return TL_ERR_DB;
+    /* keep it only when the file did not change while it was read */
+    if (known) {
+        _tl_viewer_hidden_cache_t after;
+        memset(&after, 0, sizeof after);
+        if (users_db_state(v, &after) == 0 && same_state(&after, &now)) {
+            char **copy = n_fresh ? strv_dup(fresh, n_fresh) : NULL;
+            if (copy || !n_fresh) {
+                pthread_mutex_lock(&v->lock);
+                _tl_viewer_strv_free(c->ids, c->n);
+                *c = now;
+                c->ids = copy;
+                c->n = n_fresh;
+                c->valid = 1;
+                pthread_mutex_unlock(&v->lock);
+            }
+        }
+    }
+    *ids = fresh;
+    *n = n_fresh;
+    return TL_OK;
 }
 
 tl_status_t
@@ -375,16 +465,17 @@ _tl_viewer_hidden(const _tl_viewer_req_t *r, char ***ids, size_t *n)
     *n = 0;
     if (r->staff)
         return TL_OK;
-    return _tl_viewer_restricted_list(r->v, ids, n);
+    return restricted_cached((tl_viewer_t *)r->v, ids, n);
 }
 
 /* Runs the search for @q, page @page, without what the reader may not see.
  * On success *@res holds the results (free with tl_results_free(); NULL
  * when the library has no index). */
-static tl_status_t
-run_search(const _tl_viewer_req_t *r, const char *q, size_t offset, size_t limit,
-           tl_results_t **res, char *msg, size_t msgsize)
+tl_status_t
+_tl_viewer_search(const _tl_viewer_req_t *r, const char *q, size_t offset, size_t limit,
+                  tl_results_t **res, char *msg, size_t msgsize)
 {
+    tl_viewer_t *v = (tl_viewer_t *)r->v;
     tl_status_t st;
     tl_index_t *idx;
     char **hidden = NULL;
@@ -396,7 +487,7 @@ run_search(const _tl_viewer_req_t *r, const char *q, size_t offset, size_t limit
         tl_errbuf_set(msg, msgsize, "cannot read the access list");
         return TL_ERR_DB;
     }
-    idx = open_index(r->v, &st, msg, msgsize);
+    idx = take_index(v, &st, msg, msgsize);
     if (idx) {
         st = n_hidden ? tl_index_search_excluding(idx, q, (const char *const *)hidden, n_hidden,
                                                   offset, limit, res)
@@ -408,7 +499,8 @@ run_search(const _tl_viewer_req_t *r, const char *q, size_t offset, size_t limit
             *res = NULL;
         }
     }
-    tl_index_free(idx);
+    /* a bad query is the query's fault, not the handle's */
+    put_index(v, idx, st == TL_OK || st == TL_ERR_ARG);
     _tl_viewer_strv_free(hidden, n_hidden);
     return st;
 }
@@ -417,6 +509,7 @@ run_search(const _tl_viewer_req_t *r, const char *q, size_t offset, size_t limit
 static size_t
 library_page_count(const _tl_viewer_req_t *r)
 {
+    tl_viewer_t *v = (tl_viewer_t *)r->v;
     char msg[256], **hidden = NULL;
     size_t n = 0, n_hidden = 0;
     tl_status_t st;
@@ -424,128 +517,208 @@ library_page_count(const _tl_viewer_req_t *r)
 
     if (_tl_viewer_hidden(r, &hidden, &n_hidden) != TL_OK)
         return 0;
-    idx = open_index(r->v, &st, msg, sizeof msg);
+    idx = take_index(v, &st, msg, sizeof msg);
     if (idx && n_hidden) {
         tl_results_t *res = NULL;
-        if (tl_index_search_excluding(idx, "", (const char *const *)hidden, n_hidden, 0, 0,
-                                      &res) == TL_OK)
+        if ((st = tl_index_search_excluding(idx, "", (const char *const *)hidden, n_hidden, 0, 0,
+                                            &res)) == TL_OK)
             n = res->total;
         tl_results_free(res);
     } else if (idx) {
         n = tl_index_page_count(idx);
     }
-    tl_index_free(idx);
+    put_index(v, idx, st == TL_OK);
     _tl_viewer_strv_free(hidden, n_hidden);
     return n;
 }
 
+/* ---- the result cache ------------------------------------------------------------ */
+
+/* Public search answers (JSON and HTML) kept by their request: the path,
+ * every argument and the language.  Each is stamped with the index's
+ * revision (its iamglass file, rewritten by every commit) and the state of
+ * LIB/users.db (which documents are restricted): an answer is reused only
+ * while both are what they were when it was made.  Answers for staff are
+ * never kept.  Without a glass index there is no stamp and no caching. */
+#define CACHE_SLOTS    1024
+#define CACHE_MAX_KEY  2048
+#define CACHE_MAX_BODY (256 * 1024)
+
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    long long mtime_ns;
+    _tl_viewer_hidden_cache_t users;
+} stamp_t;
+
+struct _tl_viewer_cache_entry {
+    char *key;
+    char *body;
+    size_t len;
+    stamp_t stamp;
+};
+
+static int
+same_stamp(const stamp_t *a, const stamp_t *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtime_ns == b->mtime_ns && same_state(&a->users, &b->users);
+}
+
+/* The stamp of now; 0 when one could be taken. */
+static int
+take_stamp(const tl_viewer_t *v, stamp_t *st)
+{
+    char path[4096];
+    struct stat sb;
+
+    memset(st, 0, sizeof *st);
+    snprintf(path, sizeof path, "%s/iamglass", v->index_path);
+    if (stat(path, &sb) != 0 || users_db_state(v, &st->users) != 0)
+        return -1;
+    st->dev = sb.st_dev;
+    st->ino = sb.st_ino;
+    st->size = sb.st_size;
+    st->mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+    return 0;
+}
+
+static enum MHD_Result
+key_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    tl_buf_t *b = cls;
+
+    (void)kind;
+    tl_buf_adds(b, key ? key : "");
+    tl_buf_add(b, "\x01", 1);
+    tl_buf_adds(b, value ? value : "");
+    tl_buf_add(b, "\x02", 1);
+    return MHD_YES;
+}
+
+/* The cache key of a public request, or NULL (staff, or too long). */
+static char *
+cache_key(const _tl_viewer_req_t *r)
+{
+    tl_buf_t b;
+
+    if (r->staff || !r->v->cache)
+        return NULL;
+    tl_buf_init(&b);
+    tl_buf_adds(&b, r->url);
+    tl_buf_adds(&b, r->en ? "\x03" "en\x03" : "\x03" "vi\x03");
+    MHD_get_connection_values(r->c, MHD_GET_ARGUMENT_KIND, key_arg, &b);
+    if (b.failed || b.len > CACHE_MAX_KEY) {
+        tl_buf_free(&b);
+        return NULL;
+    }
+    return tl_buf_steal(&b);
+}
+
+static size_t
+key_slot(const char *key)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (; *key; key++)
+        h = (h ^ (unsigned char)*key) * 1099511628211ULL;
+    return (size_t)(h % CACHE_SLOTS);
+}
+
+/* A copy of the kept answer of @key made under @st, or NULL. */
+static char *
+cache_get(tl_viewer_t *v, const char *key, const stamp_t *st, size_t *len)
+{
+    struct _tl_viewer_cache_entry *e = &v->cache[key_slot(key)];
+    char *copy = NULL;
+
+    pthread_mutex_lock(&v->lock);
+    if (e->key && !strcmp(e->key, key) && same_stamp(&e->stamp, st) &&
+        (copy = malloc(e->len + 1))) {
+        memcpy(copy, e->body, e->len + 1);
+        *len = e->len;
+    }
+    pthread_mutex_unlock(&v->lock);
+    return copy;
+}
+
+static void
+cache_put(tl_viewer_t *v, const char *key, const stamp_t *st, const char *body, size_t len)
+{
+    struct _tl_viewer_cache_entry *e = &v->cache[key_slot(key)];
+    char *k, *b;
+
+    if (len > CACHE_MAX_BODY || !(k = strdup(key)))
+        return;
+    if (!(b = malloc(len + 1))) {
+        free(k);
+        return;
+    }
+    memcpy(b, body, len + 1);
+    pthread_mutex_lock(&v->lock);
+    free(e->key);
+    free(e->body);
+    e->key = k;
+    e->body = b;
+    e->len = len;
+    e->stamp = *st;
+    pthread_mutex_unlock(&v->lock);
+}
+
+static void
+cache_free(tl_viewer_t *v)
+{
+    size_t i;
+
+    for (i = 0; v->cache && i < CACHE_SLOTS; i++) {
+        free(v->cache[i].key);
+        free(v->cache[i].body);
+    }
+    free(v->cache);
+    v->cache = NULL;
+}
+
 /* ---- request parameters --------------------------------------------------------- */
 
-/* Reads q: at most TL_VIEWER_MAX_QUERY bytes of valid UTF-8 (no NUL), then
- * NFC and trimmed.  Returns the malloc'ed query, or NULL with *@why set
- * (a Vietnamese sentence for the 400 page) or *@why NULL when out of memory. */
+/* Reads q of the request (see _tl_viewer_clean_query()). */
 static char *
 get_query(struct MHD_Connection *c, int en, const char **why)
 {
     const char *val = NULL;
-    size_t len = 0, n;
-    char *q, *s;
+    size_t len = 0;
 
-    *why = NULL;
     if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "q", 1, &val, &len) != MHD_YES ||
         !val)
         val = "", len = 0;
-    if (len > TL_VIEWER_MAX_QUERY) {
-        *why = en ? "The query is too long: at most 1000 bytes."
-                  : "Từ khóa quá dài: tối đa 1000 byte.";
-        return NULL;
-    }
-    if (memchr(val, '\0', len) || !tl_text_valid_utf8(val, len)) {
-        *why = en ? "The query is not valid UTF-8 text."
-                  : "Từ khóa không phải văn bản UTF-8 hợp lệ.";
-        return NULL;
-    }
-    if (!(q = tl_text_nfc(val)))
-        return NULL;
-    for (s = q; *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'; s++)
-        ;
-    n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        n--;
-    memmove(q, s, n);
-    q[n] = '\0';
-    return q;
+    return _tl_viewer_clean_query(val, len, en, why);
 }
 
-/* page=N, 1 .. TL_VIEWER_MAX_PAGE; absent is 1.  Returns 0 when invalid. */
 static size_t
 get_page(struct MHD_Connection *c)
 {
-    const char *p = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
-    size_t n = 0, i;
-
-    if (!p || !*p)
-        return 1;
-    for (i = 0; p[i]; i++) {
-        if (p[i] < '0' || p[i] > '9' || i >= 6)
-            return 0;
-        n = n * 10 + (size_t)(p[i] - '0');
-    }
-    return n >= 1 && n <= TL_VIEWER_MAX_PAGE ? n : 0;
+    return _tl_viewer_parse_page(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page"));
 }
 
 /* ---- forms -------------------------------------------------------------------- */
 
-static int
-hexval(int c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* The value of field @name in the urlencoded @form, decoded into @out
- * (at most @size - 1 bytes); 0 when present and fitting. */
+/* The parsers live in parse.c (tests/fuzz-web.c drives them alone). */
 static int
 form_value(const char *form, const char *name, char *out, size_t size)
 {
-    size_t nlen = strlen(name), o = 0;
-    const char *p = form;
-
-    while (p && *p) {
-        const char *end = strchr(p, '&');
-        if (!end)
-            end = p + strlen(p);
-        if ((size_t)(end - p) > nlen && !strncmp(p, name, nlen) && p[nlen] == '=') {
-            for (p += nlen + 1; p < end; p++) {
-                int c = (unsigned char)*p;
-                if (c == '+') {
-                    c = ' ';
-                } else if (c == '%' && end - p >= 3 && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-                    c = hexval(p[1]) * 16 + hexval(p[2]);
-                    p += 2;
-                }
-                if (o + 1 >= size || c == 0)
-                    return -1;
-                out[o++] = (char)c;
-            }
-            out[o] = '\0';
-            return 0;
-        }
-        p = *end ? end + 1 : end;
-    }
-    return -1;
+    return _tl_viewer_form_value(form, name, out, size);
 }
 
-/* Constant-time comparison of two tokens. */
 static int
 same_token(const char *a, const char *b)
 {
-    size_t n = strlen(a), i;
-    unsigned char d = (unsigned char)(n != strlen(b) || n < 32);
+    return _tl_viewer_same_token(a, b);
+}
 
-    for (i = 0; i < n && b[i]; i++)
-        d |= (unsigned char)(a[i] ^ b[i]);
-    return d == 0;
+static const char *
+safe_next(const char *next)
+{
+    return _tl_viewer_safe_next(next);
 }
 
 /* ---- pages ---------------------------------------------------------------------- */
@@ -556,69 +729,72 @@ serve_home(const _tl_viewer_req_t *r)
     return send_html(r, MHD_HTTP_OK, _tl_viewer_html_home(r, library_page_count(r)));
 }
 
-/* /search (HTML) and /api/search (JSON) share everything but the rendering. */
-static enum MHD_Result
-serve_search(const _tl_viewer_req_t *r, int json)
+/* The answer of /api/search (the JSON search; the HTML page with facets is
+ * search.c's): *@code and the malloc'ed body (NULL when out of memory). */
+static char *
+search_answer(const _tl_viewer_req_t *r, unsigned *code)
 {
     static const tl_results_t none = {NULL, 0, 0};
     _tl_viewer_search_t s = {r, "", 1, NULL, NULL};
     tl_results_t *res = NULL;
     const char *why = NULL;
-    char msg[256], problem[320];
-    unsigned code = MHD_HTTP_OK;
-    enum MHD_Result ret;
+    char msg[256], problem[320], *body;
     char *q = get_query(r->c, r->en, &why);
 
+    *code = MHD_HTTP_OK;
     if (!q && !why)
-        return send_html(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
+        return NULL;
     if (!why && !(s.page = get_page(r->c)))
         why = TR(r, "Số trang không hợp lệ.", "Invalid page number.");
     if (why) {
         free(q);
-        if (json) {
-            s.problem = why;
-            return _tl_viewer_send(r, MHD_HTTP_BAD_REQUEST, _tl_viewer_json_search(&s),
-                                   (size_t)-1, "application/json; charset=utf-8");
-        }
-        return send_error(r, MHD_HTTP_BAD_REQUEST,
-                          TR(r, "Yêu cầu không hợp lệ", "Bad request"), why);
+        *code = MHD_HTTP_BAD_REQUEST;
+        s.problem = why;
+        return _tl_viewer_json_search(&s);
     }
 
     s.query = q;
     if (*q) {
-        tl_status_t st = run_search(r, q, (s.page - 1) * TL_VIEWER_PER_PAGE,
-                                    TL_VIEWER_PER_PAGE, &res, msg, sizeof msg);
+        tl_status_t st = _tl_viewer_search(r, q, (s.page - 1) * TL_VIEWER_PER_PAGE,
+                                           TL_VIEWER_PER_PAGE, &res, msg, sizeof msg);
         if (st == TL_ERR_ARG) {
-            code = MHD_HTTP_BAD_REQUEST;
+            *code = MHD_HTTP_BAD_REQUEST;
             snprintf(problem, sizeof problem, "%s: %s",
                      TR(r, "Câu truy vấn không hợp lệ", "Invalid query"), msg);
             s.problem = problem;
         } else if (st != TL_OK) {
-            code = MHD_HTTP_INTERNAL_SERVER_ERROR;
+            *code = MHD_HTTP_INTERNAL_SERVER_ERROR;
             snprintf(problem, sizeof problem, "%s: %s", TR(r, "Lỗi chỉ mục", "Index error"), msg);
             s.problem = problem;
         } else {
             s.res = res ? res : &none;
         }
     }
-    if (json)
-        ret = _tl_viewer_send(r, code, _tl_viewer_json_search(&s), (size_t)-1,
-                              "application/json; charset=utf-8");
-    else
-        ret = send_html(r, code, _tl_viewer_html_search(&s));
+    body = _tl_viewer_json_search(&s);
     tl_results_free(res);
     free(q);
-    return ret;
+    return body;
 }
 
-/* A local path to go back to after signing in: "/..." but never "//host". */
-static const char *
-safe_next(const char *next)
+enum MHD_Result
+_tl_viewer_send_cached(const _tl_viewer_req_t *r, const char *ctype, _tl_viewer_answer_fn make)
 {
-    return next && next[0] == '/' && next[1] != '/' && next[1] != '\\' &&
-                   !strpbrk(next, "\r\n")
-               ? next
-               : "/";
+    tl_viewer_t *v = (tl_viewer_t *)r->v;
+    char *key = cache_key(r), *body;
+    unsigned code;
+    stamp_t stamp;
+    size_t len = 0;
+    int cacheable = key && take_stamp(v, &stamp) == 0;
+
+    if (cacheable && (body = cache_get(v, key, &stamp, &len))) {
+        free(key);
+        return _tl_viewer_send(r, MHD_HTTP_OK, body, len, ctype);
+    }
+    body = make(r, &code);
+    if (body && code == MHD_HTTP_OK && cacheable)
+        cache_put(v, key, &stamp, body, strlen(body));
+    free(key);
+    return _tl_viewer_send(r, code, body, (size_t)-1, ctype);
 }
 
 static enum MHD_Result
@@ -740,12 +916,6 @@ _tl_viewer_arg_page(const _tl_viewer_req_t *r)
 }
 
 int
-_tl_viewer_form_value(const char *form, const char *name, char *out, size_t size)
-{
-    return form ? form_value(form, name, out, size) : -1;
-}
-
-int
 _tl_viewer_staff_form_ok(const _tl_viewer_req_t *r)
 {
     return staff_form_ok(r);
@@ -754,14 +924,13 @@ _tl_viewer_staff_form_ok(const _tl_viewer_req_t *r)
 tl_index_t *
 _tl_viewer_index_acquire(const tl_viewer_t *v, tl_status_t *st, char *msg, size_t msgsize)
 {
-    return open_index(v, st, msg, msgsize);
+    return take_index((tl_viewer_t *)v, st, msg, msgsize);
 }
 
 void
 _tl_viewer_index_release(const tl_viewer_t *v, tl_index_t *idx)
 {
-    (void)v;
-    tl_index_free(idx);
+    put_index((tl_viewer_t *)v, idx, 1);
 }
 
 enum MHD_Result
@@ -831,6 +1000,8 @@ route_post(_tl_viewer_req_t *r)
         return serve_logout(r);
     if (!strcmp(r->url, "/oai")) /* OAI-PMH allows POST as well */
         return _tl_viewer_serve_oai(r);
+    if (!strcmp(r->url, "/bag")) /* a selection of documents, as a BagIt zip */
+        return _tl_viewer_serve_download(r, "");
     if (has_prefix(r->url, "/doc/", &rest)) {
         const char *slash = strchr(rest, '/');
         if (slash && !strcmp(slash, "/access") && (size_t)(slash - rest) < sizeof id) {
@@ -861,7 +1032,7 @@ route_get(_tl_viewer_req_t *r)
     if (!strcmp(r->url, "/browse") || has_prefix(r->url, "/browse/", &rest))
         return _tl_viewer_serve_browse(r);
     if (!strcmp(r->url, "/api/search"))
-        return serve_search(r, 1);
+        return _tl_viewer_send_cached(r, "application/json; charset=utf-8", search_answer);
     if (!strcmp(r->url, "/static/style.css"))
         return send_css(r->c);
     if (!strcmp(r->url, "/login"))
@@ -870,6 +1041,8 @@ route_get(_tl_viewer_req_t *r)
         return _tl_viewer_serve_oai(r);
     if (has_prefix(r->url, "/doc/", &rest))
         return _tl_viewer_serve_doc(r, rest);
+    if (has_prefix(r->url, "/bag", &rest)) /* BagIt zips */
+        return _tl_viewer_serve_download(r, rest);
     if (has_prefix(r->url, "/iiif/", &rest)) {
         r->cors = 1; /* viewers on other sites load the images and manifests */
         return _tl_viewer_serve_iiif(r, rest);
@@ -928,8 +1101,9 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url, const char 
         return route_post(&r);
     }
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
-        r.allow = !strcmp(url, "/login") || !strcmp(url, "/oai") ? "GET, HEAD, POST"
-                                                                   : "GET, HEAD";
+        r.allow = !strcmp(url, "/login") || !strcmp(url, "/oai") || !strcmp(url, "/bag")
+                      ? "GET, HEAD, POST"
+                      : "GET, HEAD";
         return send_error(&r, MHD_HTTP_METHOD_NOT_ALLOWED,
                           TR(&r, "Phương thức không được hỗ trợ", "Method not allowed"),
                           TR(&r, "Thư viện chỉ nhận yêu cầu GET và HEAD.",
@@ -1007,7 +1181,21 @@ tl_viewer_start(const char *lib_path, const char *listen, tl_viewer_t **out,
         tl_errbuf_set(err, errsize, "out of memory");
         return TL_ERR_NOMEM;
     }
+    if (pthread_mutex_init(&v->lock, NULL) != 0) {
+        tl_viewer_free(v);
+        tl_errbuf_set(err, errsize, "cannot make a lock");
+        return TL_ERR_NOMEM;
+    }
+    v->lock_ready = 1;
+    if (!getenv("TULIEU_NO_RESULT_CACHE")) /* bench/web.sh measures without it too */
+        v->cache = calloc(CACHE_SLOTS, sizeof *v->cache);
     v->oai_batch = TL_VIEWER_OAI_BATCH;
+    v->bag_max_docs = TL_VIEWER_BAG_DOCS;
+    if (getenv("TULIEU_BAG_MAX_DOCS")) {
+        long n = atol(getenv("TULIEU_BAG_MAX_DOCS"));
+        if (n >= 1 && n <= 100000)
+            v->bag_max_docs = (size_t)n;
+    }
     if (getenv("TULIEU_OAI_BATCH")) {
         long n = atol(getenv("TULIEU_OAI_BATCH"));
         if (n >= 1 && n <= 10000)
@@ -1072,6 +1260,12 @@ tl_viewer_free(tl_viewer_t *v)
         return;
     if (v->daemon)
         MHD_stop_daemon(v->daemon);
+    while (v->n_idle)
+        tl_index_free(v->idle[--v->n_idle]);
+    _tl_viewer_strv_free(v->hidden.ids, v->hidden.n);
+    cache_free(v);
+    if (v->lock_ready)
+        pthread_mutex_destroy(&v->lock);
     free(v->lib_path);
     free(v->index_path);
     free(v->users_path);

@@ -9,12 +9,31 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
+#include <pthread.h>
+#include <sys/types.h>
 
 #define TL_VIEWER_PER_PAGE   20    /* hits on one results page */
 #define TL_VIEWER_MAX_PAGE   500   /* deepest results page served */
 #define TL_VIEWER_MAX_QUERY  1000  /* bytes of q accepted */
 
 #define TL_VIEWER_OAI_BATCH 100   /* records or identifiers per OAI-PMH answer */
+#define TL_VIEWER_BAG_DOCS  200   /* documents in one BagIt download */
+#define TL_VIEWER_BAG_BYTES (2048ULL << 20) /* payload bytes in one BagIt download */
+
+#define TL_VIEWER_IDLE_INDEXES 16 /* read handles kept open between requests */
+
+/* The restricted ids as last read from LIB/users.db, and what that file
+ * looked like then (reread when any of it changes). */
+typedef struct {
+    char   **ids;
+    size_t   n;
+    int      valid;
+    dev_t    dev;
+    ino_t    ino;
+    off_t    size;
+    long long mtime_ns;
+    unsigned char counter[4]; /* SQLite's file change counter */
+} _tl_viewer_hidden_cache_t;
 
 struct tl_viewer {
     struct MHD_Daemon *daemon;
@@ -24,6 +43,19 @@ struct tl_viewer {
     char *catalog_path; /* LIB/tulieu.db, read only */
     int   port;
     size_t oai_batch;   /* records an OAI-PMH answer holds (TULIEU_OAI_BATCH) */
+    size_t bag_max_docs; /* documents a BagIt download holds (TULIEU_BAG_MAX_DOCS) */
+    /* Xapian read handles are not thread-safe: a request takes one out of
+     * this stack (or opens one) and gives it back; each search moves its
+     * handle to the latest commit.  A new index folder (other inode) drops
+     * the handles of the old one. */
+    pthread_mutex_t lock;
+    tl_index_t *idle[TL_VIEWER_IDLE_INDEXES];
+    size_t n_idle;
+    dev_t index_dev;
+    ino_t index_ino;
+    _tl_viewer_hidden_cache_t hidden;
+    struct _tl_viewer_cache_entry *cache; /* public search answers (server.c) */
+    int lock_ready;
 };
 
 /* What each handler needs of the request beyond the connection. */
@@ -65,9 +97,6 @@ typedef struct {
 /* The home page: search form and the number of pages in the library. */
 char *_tl_viewer_html_home(const _tl_viewer_req_t *r, size_t n_pages);
 
-/* The results page for @s. */
-char *_tl_viewer_html_search(const _tl_viewer_search_t *s);
-
 /* The sign-in form; @csrf its token, @next where to go after, @problem a
  * message or NULL. */
 char *_tl_viewer_html_login(const _tl_viewer_req_t *r, const char *csrf, const char *next,
@@ -88,6 +117,76 @@ void _tl_viewer_add_count(tl_buf_t *b, size_t n, int en);
 /* The restricted documents the reader of @r may not see (none for staff);
  * TL_ERR_DB when they cannot be read (then nothing may be shown). */
 tl_status_t _tl_viewer_hidden(const _tl_viewer_req_t *r, char ***ids, size_t *n);
+
+/* Runs search @q (results @offset, @limit) without what the reader of @r
+ * may not see; *@res NULL when the library has no index yet.  On failure
+ * @msg says why: TL_ERR_ARG for a bad query, TL_ERR_DB, TL_ERR_IO... */
+tl_status_t _tl_viewer_search(const _tl_viewer_req_t *r, const char *q, size_t offset,
+                              size_t limit, tl_results_t **res, char *msg, size_t msgsize);
+
+/* ---- request parsing, pure (parse.c; tests/fuzz-web.c drives them) ------------- */
+
+/* "bytes=A-B", "bytes=A-" or "bytes=-N" against a file of @size bytes: 0
+ * when one satisfiable range (filled in), -1 unsatisfiable, 1 absent or of
+ * a form not served (the whole file goes). */
+int _tl_viewer_parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *to);
+/* The query as it came (@len bytes) checked, NFC, trimmed (malloc'ed), or
+ * NULL with *@why (NULL too when out of memory). */
+char *_tl_viewer_clean_query(const char *val, size_t len, int en, const char **why);
+/* page=N: 1 .. TL_VIEWER_MAX_PAGE, 1 when absent, 0 when invalid. */
+size_t _tl_viewer_parse_page(const char *p);
+/* Field @name of the urlencoded @form decoded into @out; 0 when present,
+ * fitting and without NUL. */
+int _tl_viewer_form_value(const char *form, const char *name, char *out, size_t size);
+/* @next when a local path ("/..." but not "//host", no CR/LF), else "/". */
+const char *_tl_viewer_safe_next(const char *next);
+/* Constant-time comparison of two tokens (at least 32 bytes); 1 when equal. */
+int _tl_viewer_same_token(const char *a, const char *b);
+/* The next "name=value" of the urlencoded @*form, both decoded into the
+ * buffers; 1 a field, 0 the end, -1 a field too long or holding a NUL. */
+int _tl_viewer_form_next(const char **form, char *name, size_t nsize, char *value,
+                         size_t vsize);
+/* IIIF region of a @w x @h image into @box (x, y, w, h; all 0 for "full"),
+ * size of a @w x @h region into @ow x @oh (no upscaling): 1 when valid. */
+int _tl_viewer_iiif_region(const char *s, int w, int h, int box[4]);
+int _tl_viewer_iiif_size(const char *s, int w, int h, int *ow, int *oh);
+/* Unsigned decimal of @n bytes at @s (1..9 digits, nothing else): 1 with *@out. */
+int _tl_viewer_parse_num(const char *s, size_t n, long *out);
+
+/* OAI-PMH arguments (at most TL_VIEWER_OAI_MAX_ARGS; too_many and repeated
+ * mark the protocol's badArgument cases). */
+#define TL_VIEWER_OAI_MAX_ARGS 16
+typedef struct {
+    char *key[TL_VIEWER_OAI_MAX_ARGS], *val[TL_VIEWER_OAI_MAX_ARGS];
+    size_t n;
+    int too_many, repeated;
+} _tl_viewer_oai_args_t;
+
+typedef struct {
+    long long after;
+    char *from, *until, *set; /* NULL when not given */
+    int records;              /* ListRecords: the token remembers the verb */
+} _tl_viewer_oai_listing_t;
+void _tl_viewer_oai_args_free(_tl_viewer_oai_args_t *a);
+void _tl_viewer_oai_args_add(_tl_viewer_oai_args_t *a, const char *k, size_t kl, const char *v,
+                             size_t vl);
+/* Adds the fields of the urlencoded @form. */
+void _tl_viewer_oai_collect_form(_tl_viewer_oai_args_t *a, const char *form);
+/* The value of argument @key, or NULL. */
+const char *_tl_viewer_oai_arg(const _tl_viewer_oai_args_t *a, const char *key);
+/* setSpec "box:NAME" of a box name (other bytes as ~XX) and back (NULL when
+ * malformed). */
+void _tl_viewer_oai_box_spec(tl_buf_t *b, const char *box);
+char *_tl_viewer_oai_box_from_spec(const char *spec);
+/* 10 for YYYY-MM-DD, 20 for YYYY-MM-DDThh:mm:ssZ, else 0. */
+int _tl_viewer_oai_date_granularity(const char *s);
+void _tl_viewer_oai_listing_clear(_tl_viewer_oai_listing_t *l);
+/* A resumption token of @l, and @l back from one (0; -1 when malformed). */
+char *_tl_viewer_oai_make_token(const _tl_viewer_oai_listing_t *l);
+int _tl_viewer_oai_parse_token(const char *t, int records, _tl_viewer_oai_listing_t *l);
+/* The arguments of a POSTed @form read and checked as the verbs do, with
+ * no library: how many; -1 when a token or set spec fails its round trip. */
+int _tl_viewer_oai_check_args(const char *form);
 
 /* The JSON answer of /api/search for @s; an @s->problem gives
  * {"error": ...} instead. */
@@ -177,7 +276,10 @@ enum MHD_Result _tl_viewer_send_file(const _tl_viewer_req_t *r, const char *path
                                      const char *ctype, const char *filename);
 
 enum MHD_Result _tl_viewer_serve_doc(const _tl_viewer_req_t *r, const char *rest);
+/* /bag/ID.zip, /bag?id=A&id=B..., /bag?q=QUERY (GET) and POST /bag with
+ * id=... fields: BagIt zips (download.c); @rest is what follows "/bag". */
 enum MHD_Result _tl_viewer_serve_download(const _tl_viewer_req_t *r, const char *rest);
+
 enum MHD_Result _tl_viewer_serve_oai(const _tl_viewer_req_t *r);
 enum MHD_Result _tl_viewer_serve_iiif(const _tl_viewer_req_t *r, const char *rest);
 
@@ -197,6 +299,16 @@ int _tl_viewer_page_size(const tl_viewer_t *v, const char *id, int page, int *w,
 
 /* GET /search: results with facets, filters, sorting and paging. */
 enum MHD_Result _tl_viewer_serve_search_page(const _tl_viewer_req_t *r);
+
+/* Makes the answer to a public-cacheable request: sets *@code and returns
+ * the malloc'ed body (NULL when out of memory). */
+typedef char *(*_tl_viewer_answer_fn)(const _tl_viewer_req_t *r, unsigned *code);
+
+/* Sends @make's answer, from the result cache while it still holds for the
+ * index and the access lists (server.c); only 200 answers to the public are
+ * kept. */
+enum MHD_Result _tl_viewer_send_cached(const _tl_viewer_req_t *r, const char *ctype,
+                                       _tl_viewer_answer_fn make);
 /* GET /browse, /browse/FACET, /browse/box/NAME. */
 enum MHD_Result _tl_viewer_serve_browse(const _tl_viewer_req_t *r);
 /* POST /doc/ID/correct: a staff correction of one field, indexed at once. */
@@ -223,8 +335,6 @@ tl_status_t _tl_viewer_find(const _tl_viewer_req_t *r, tl_search_opts_t *o, tl_f
 char *_tl_viewer_arg_query(const _tl_viewer_req_t *r, const char **why);
 /* page=N of the request, 1 when absent, 0 when invalid. */
 size_t _tl_viewer_arg_page(const _tl_viewer_req_t *r);
-/* The value of @name in the urlencoded @form; 0 when present and fitting. */
-int _tl_viewer_form_value(const char *form, const char *name, char *out, size_t size);
 /* A POSTed form of a signed-in user carrying the session's CSRF token. */
 int _tl_viewer_staff_form_ok(const _tl_viewer_req_t *r);
 /* The library's index for reading, or NULL (none yet: *@st TL_OK; else the
