@@ -1571,9 +1571,16 @@ tl_index_add_doc(tl_index_t *idx, const tl_doc_t *doc)
         /* one transaction, so a failure leaves the old pages in place */
         idx->wdb->begin_transaction(false);
         in_txn = true;
-        idx->wdb->delete_document(PFX_DOC + std::string(doc->id));
+        /* deleting by term flushes every pending position list to disk, one
+         * document at a time: only when there is something to delete */
+        const std::string dterm = PFX_DOC + std::string(doc->id);
+        if (idx->wdb->term_exists(dterm))
+            idx->wdb->delete_document(dterm);
+        /* the old pages are gone: add, not replace (replace_document by
+         * term searches the pending changes and costs more than the rest
+         * of indexing together) */
         for (i = 0; i < pages.size(); i++)
-            idx->wdb->replace_document(page_term(doc->id, i + 1), pages[i]);
+            idx->wdb->add_document(pages[i]);
         /* the words "did you mean" may offer: once per document */
         for (const std::string &w : spell)
             idx->wdb->add_spelling(w);
