@@ -361,6 +361,24 @@ fold_word(const std::string &w)
 
 /* ---- indexing -------------------------------------------------------------- */
 
+/* tl_text_fold() of an indexed word, remembered: a page's words come from
+ * a vocabulary far smaller than the text, and folding through utf8proc
+ * (with its allocations) was a tenth of indexing.  One map a thread; the
+ * handle's lock makes indexing one thread at a time anyway. */
+static const std::string &
+fold_cached(const std::string &term)
+{
+    enum { MAX_CACHED = 200000 };
+    static thread_local std::unordered_map<std::string, std::string> cache;
+
+    auto it = cache.find(term);
+    if (it != cache.end())
+        return it->second;
+    if (cache.size() >= MAX_CACHED)
+        cache.clear();
+    return cache.emplace(term, map_text(tl_text_fold, term)).first->second;
+}
+
 /* Adds the words of @lower (NFC, lower-cased) under @prefix: each word's
  * folded form with its positions (what every query, phrases included,
  * matches), and where it differs the form as written, without positions
@@ -385,7 +403,7 @@ index_both(Xapian::Document &doc, const std::string &lower, const std::string &p
         for (char ch : term)
             ascii = ascii && !(ch & 0x80);
         /* lower-case ASCII folds to itself: spare utf8proc the work */
-        const std::string folded = ascii ? term : map_text(tl_text_fold, term);
+        const std::string folded = ascii ? term : fold_cached(term);
         bool differs = !folded.empty() && folded != term;
 
         if (spell && folded.size() > 2 && !is_digit((unsigned char)folded[0]))
