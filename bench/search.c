@@ -1,7 +1,9 @@
 /* search.c - the engine of bench/search.sh: tulieu's search at archive scale.
  *
  *   search gen CORPUS DIR N       write N pages of generated text, DIR/text/NNNN/NNNNNNN.txt
- *   search index DIR INDEX N      index those pages with tl_index (10 pages a document)
+ *   search index DIR INDEX N [PART PARTS]
+ *                                 index those pages with tl_index (10 pages a
+ *                                 document), or the PART-th of PARTS runs of them
  *   search latency INDEX CORPUS   query latency p50/p95/p99, warm and cold
  *   search truth DIR N CORPUS     the recall query set and how many pages hold each word
  *   search count INDEX QUERY...   exact number of pages each query finds
@@ -268,17 +270,21 @@ cmd_gen(const char *corpus, const char *dir, size_t n)
 
 /* ---- index ---------------------------------------------------------------------- */
 
+/* Indexes documents @part, @part + 1 .. of @parts equal runs of the
+ * documents of pages 0..@n-1 (bench/search.sh runs the parts side by side
+ * and merges them with xapian-compact). */
 static int
-cmd_index(const char *dir, const char *ipath, size_t n)
+cmd_index(const char *dir, const char *ipath, size_t n, size_t part, size_t parts)
 {
     tl_index_t *idx = NULL;
     char err[512], path[4096];
-    size_t doc, k, pages = 0;
+    size_t doc, k, pages = 0, docs = (n + PAGES_PER_DOC - 1) / PAGES_PER_DOC;
+    size_t first = docs * part / parts, last = docs * (part + 1) / parts;
     double t0 = now(), t;
 
     if (tl_index_open(ipath, 1, &idx, err, sizeof err) != TL_OK)
         die("%s", err);
-    for (doc = 0; doc * PAGES_PER_DOC < n; doc++) {
+    for (doc = first; doc < last; doc++) {
         tl_doc_t *d = tl_doc_new();
         doc_meta(doc, d);
         for (k = 0; k < PAGES_PER_DOC && doc * PAGES_PER_DOC + k < n; k++) {
@@ -644,7 +650,10 @@ main(int argc, char **argv)
     if (argc == 5 && !strcmp(argv[1], "gen"))
         return cmd_gen(argv[2], argv[3], strtoul(argv[4], NULL, 10));
     if (argc == 5 && !strcmp(argv[1], "index"))
-        return cmd_index(argv[2], argv[3], strtoul(argv[4], NULL, 10));
+        return cmd_index(argv[2], argv[3], strtoul(argv[4], NULL, 10), 0, 1);
+    if (argc == 7 && !strcmp(argv[1], "index") && strtoul(argv[5], NULL, 10) < strtoul(argv[6], NULL, 10))
+        return cmd_index(argv[2], argv[3], strtoul(argv[4], NULL, 10), strtoul(argv[5], NULL, 10),
+                         strtoul(argv[6], NULL, 10));
     if (argc >= 4 && !strcmp(argv[1], "latency"))
         return cmd_latency(argv[2], argv[3], argc < 5 || strcmp(argv[4], "--warm-only"),
                            getenv("BENCH_VERBOSE") != NULL);
@@ -652,7 +661,7 @@ main(int argc, char **argv)
         return cmd_truth(argv[2], strtoul(argv[3], NULL, 10), argv[4]);
     if (argc >= 4 && !strcmp(argv[1], "count"))
         return cmd_count(argv[2], argc - 3, argv + 3);
-    fprintf(stderr, "usage: search gen CORPUS DIR N | index DIR INDEX N | latency INDEX CORPUS "
+    fprintf(stderr, "usage: search gen CORPUS DIR N | index DIR INDEX N [PART PARTS] | latency INDEX CORPUS "
                     "[--warm-only] | truth DIR N CORPUS | count INDEX QUERY...\n");
     return 2;
 }

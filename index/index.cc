@@ -361,6 +361,24 @@ fold_word(const std::string &w)
 
 /* ---- indexing -------------------------------------------------------------- */
 
+/* tl_text_fold() of an indexed word, remembered: a page's words come from
+ * a vocabulary far smaller than the text, and folding through utf8proc
+ * (with its allocations) was a tenth of indexing.  One map a thread; the
+ * handle's lock makes indexing one thread at a time anyway. */
+static const std::string &
+fold_cached(const std::string &term)
+{
+    enum { MAX_CACHED = 200000 };
+    static thread_local std::unordered_map<std::string, std::string> cache;
+
+    auto it = cache.find(term);
+    if (it != cache.end())
+        return it->second;
+    if (cache.size() >= MAX_CACHED)
+        cache.clear();
+    return cache.emplace(term, map_text(tl_text_fold, term)).first->second;
+}
+
 /* Adds the words of @lower (NFC, lower-cased) under @prefix: each word's
  * folded form with its positions (what every query, phrases included,
  * matches), and where it differs the form as written, without positions
@@ -385,7 +403,7 @@ index_both(Xapian::Document &doc, const std::string &lower, const std::string &p
         for (char ch : term)
             ascii = ascii && !(ch & 0x80);
         /* lower-case ASCII folds to itself: spare utf8proc the work */
-        const std::string folded = ascii ? term : map_text(tl_text_fold, term);
+        const std::string folded = ascii ? term : fold_cached(term);
         bool differs = !folded.empty() && folded != term;
 
         if (spell && folded.size() > 2 && !is_digit((unsigned char)folded[0]))
@@ -1571,9 +1589,16 @@ tl_index_add_doc(tl_index_t *idx, const tl_doc_t *doc)
         /* one transaction, so a failure leaves the old pages in place */
         idx->wdb->begin_transaction(false);
         in_txn = true;
-        idx->wdb->delete_document(PFX_DOC + std::string(doc->id));
+        /* deleting by term flushes every pending position list to disk, one
+         * document at a time: only when there is something to delete */
+        const std::string dterm = PFX_DOC + std::string(doc->id);
+        if (idx->wdb->term_exists(dterm))
+            idx->wdb->delete_document(dterm);
+        /* the old pages are gone: add, not replace (replace_document by
+         * term searches the pending changes and costs more than the rest
+         * of indexing together) */
         for (i = 0; i < pages.size(); i++)
-            idx->wdb->replace_document(page_term(doc->id, i + 1), pages[i]);
+            idx->wdb->add_document(pages[i]);
         /* the words "did you mean" may offer: once per document */
         for (const std::string &w : spell)
             idx->wdb->add_spelling(w);

@@ -464,6 +464,29 @@ test_replace_delete(tl_index_t *idx)
     ok(tl_index_page_count(idx) == 1, "one page left");
 }
 
+/* A document added twice before a commit keeps only its second copy (the
+ * index adds pages after deleting the old ones only when they are there,
+ * pending ones included). */
+static void
+test_replace_uncommitted(tl_index_t *idx)
+{
+    static const char *const first[] = {"Trang một về lúa gạo.", "Trang hai về cà phê.", NULL};
+    static const char *const second[] = {"Trang ba về hạt điều.", NULL};
+    size_t before = tl_index_page_count(idx);
+
+    ok(add(idx, "doc-u", "khac", "Hai lần", NULL, NULL, first) == TL_OK &&
+           add(idx, "doc-u", "khac", "Hai lần", NULL, NULL, second) == TL_OK &&
+           tl_index_commit(idx) == TL_OK,
+       "add a document twice before one commit");
+    ok(tl_index_page_count(idx) == before + 1, "  one page more (%zu, was %zu)",
+       tl_index_page_count(idx), before);
+    ok(count(idx, "lua gao") == 0 && count(idx, "ca phe") == 0 && count(idx, "hat dieu") == 1,
+       "  only the second copy is found");
+    ok(tl_index_delete_doc(idx, "doc-u") == TL_OK && tl_index_commit(idx) == TL_OK &&
+           tl_index_page_count(idx) == before,
+       "  and deleted");
+}
+
 /* Exact diacritics rank first, even against a shorter page typed without. */
 static void
 test_ranking(void)
@@ -1136,6 +1159,7 @@ main(void)
     test_bad_queries(idx);
     test_add_misuse(idx);
     test_replace_delete(idx);
+    test_replace_uncommitted(idx);
     tl_index_free(idx);
 
     test_ranking();
