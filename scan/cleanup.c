@@ -5,6 +5,7 @@
 
 #include <leptonica/allheaders.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #define TARGET_DPI 300
@@ -401,10 +402,101 @@ tl_scan_page_deskew(struct Pix **pix, tl_quality_t *q)
 /* From this contrast up, a grey page is in fact black and white. */
 #define BILEVEL_CONTRAST 0.97f
 
+/* The row or column @i of an image @n long, mirrored at the edges (-1 is 0,
+ * n is n - 1), as if the image had a mirrored border. */
+static inline int
+mirror(int i, int n)
+{
+    if (i < 0)
+        i = -i - 1;
+    if (i >= n)
+        i = 2 * n - i - 1;
+    return i < 0 ? 0 : i >= n ? n - 1 : i;
+}
+
+/* Sauvola's thresholding of the 8-bit @g into a new 1-bit image: a pixel is
+ * ink when darker than t = m * (1 - k * (1 - s / 128)), m and s the mean and
+ * standard deviation of the (2 * @half + 1)-square window around it, the
+ * image mirrored at its edges.  The same rule as Leptonica's
+ * pixSauvolaBinarize(), computed in one pass with running column sums:
+ * Leptonica builds a 32-bit and a 64-bit integral image of the whole page
+ * (about 100 MB at 300 dpi A4, most of the time went into clearing and
+ * faulting that memory in), this keeps two rows of sums. */
+static PIX *
+sauvola(PIX *g, int half, float k)
+{
+    l_int32 w = pixGetWidth(g), h = pixGetHeight(g), wplg = pixGetWpl(g), wpld, x, y;
+    l_uint32 *datag = pixGetData(g), *datad;
+    uint32_t *sum = NULL, *sq = NULL;
+    const int win = 2 * half + 1;
+    const float inv_area = 1.0f / (float)(win * win);
+    PIX *d;
+
+    if (half < 1 || w < 1 || h < 1)
+        return NULL;
+    d = pixCreate(w, h, 1);
+    sum = calloc((size_t)w, sizeof *sum);
+    sq = calloc((size_t)w, sizeof *sq);
+    if (!d || !sum || !sq) {
+        pixDestroy(&d);
+        free(sum);
+        free(sq);
+        return NULL;
+    }
+    datad = pixGetData(d);
+    wpld = pixGetWpl(d);
+    /* Column sums over the window rows around row 0. */
+    for (y = -half; y <= half; y++) {
+        const l_uint32 *line = datag + (size_t)mirror(y, h) * wplg;
+        for (x = 0; x < w; x++) {
+            uint32_t v = GET_DATA_BYTE(line, x);
+            sum[x] += v;
+            sq[x] += v * v;
+        }
+    }
+    for (y = 0; y < h; y++) {
+        const l_uint32 *line = datag + (size_t)y * wplg;
+        l_uint32 *lined = datad + (size_t)y * wpld;
+        int64_t s = 0, s2 = 0;
+
+        /* The window's sums at x = 0, then slid along the row. */
+        for (x = -half; x <= half; x++) {
+            int c = mirror(x, w);
+            s += sum[c];
+            s2 += sq[c];
+        }
+        for (x = 0; x < w; x++) {
+            float m = (float)s * inv_area, var = (float)s2 * inv_area - m * m, t;
+            int in, out;
+
+            t = m * (1.0f - k * (1.0f - sqrtf(var > 0 ? var : 0) / 128.0f));
+            if ((float)GET_DATA_BYTE(line, x) < t)
+                SET_DATA_BIT(lined, x);
+            in = mirror(x + half + 1, w);
+            out = mirror(x - half, w);
+            s += (int64_t)sum[in] - (int64_t)sum[out];
+            s2 += (int64_t)sq[in] - (int64_t)sq[out];
+        }
+        /* Move the column sums one row down. */
+        if (y + 1 < h) {
+            const l_uint32 *add = datag + (size_t)mirror(y + half + 1, h) * wplg;
+            const l_uint32 *sub = datag + (size_t)mirror(y - half, h) * wplg;
+            for (x = 0; x < w; x++) {
+                uint32_t a = GET_DATA_BYTE(add, x), b = GET_DATA_BYTE(sub, x);
+                sum[x] += a - b;
+                sq[x] += a * a - b * b;
+            }
+        }
+    }
+    free(sum);
+    free(sq);
+    return d;
+}
+
 tl_status_t
 tl_scan_page_binarize(struct Pix **pix, tl_quality_t *q)
 {
-    PIX *g, *norm, *bin = NULL;
+    PIX *g, *norm, *bin;
     l_int32 xres, yres;
 
     if (!pix || !*pix || !q)
@@ -422,12 +514,10 @@ tl_scan_page_binarize(struct Pix **pix, tl_quality_t *q)
     pixDestroy(&g);
     if (!norm)
         return TL_ERR_NOMEM;
-    if (pixSauvolaBinarizeTiled(norm, SAUVOLA_HALF_WINDOW, SAUVOLA_FACTOR, 1, 1, NULL, &bin) != 0 ||
-        !bin) {
-        pixDestroy(&norm);
-        return TL_ERR_NOMEM;
-    }
+    bin = sauvola(norm, SAUVOLA_HALF_WINDOW, SAUVOLA_FACTOR);
     pixDestroy(&norm);
+    if (!bin)
+        return TL_ERR_NOMEM;
     pixSetResolution(bin, xres, yres);
     pixDestroy(pix);
     *pix = bin;
