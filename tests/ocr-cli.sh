@@ -56,4 +56,17 @@ is "$(od -An -tu1 -j24 -N1 "$png" | tr -d ' ')" 1 "the bitonal TIFF's access ima
 ok "the JPEG's access image is a JPEG" sh -c "ls lib/objects/*/pages/*.jpg"
 pdftotext "$(dirname "$(dirname "$png")")/document.pdf" filed.txt
 contains filed.txt "population" "the filed PDF is searchable"
+# ocr/omp-serial.c stands in for libgomp's parallel-region entry points, so
+# Tesseract's one-thread regions cost no futex call.  That holds only while
+# every GOMP_ entry point Tesseract imports is one the file defines: a newer
+# Tesseract importing another (a loop, a barrier, a task) must fail here,
+# not run half in libgomp.
+tess=$(ldd "$TULIEU" | awk '/libtesseract/ {print $3; exit}')
+if [ -n "$tess" ] && command -v nm >/dev/null 2>&1; then
+    nm -D --undefined-only "$tess" | sed -n 's/.* U \(GOMP_[A-Za-z_]*\).*/\1/p' | sort -u > gomp-used.txt
+    sed -n 's/^\(GOMP_[A-Za-z_]*\)(.*/\1/p' "$TOP_SRCDIR/ocr/omp-serial.c" | sort -u > gomp-defined.txt
+    is "$(comm -23 gomp-used.txt gomp-defined.txt | tr '\n' ' ')" "" \
+        "every GOMP_ entry point $(basename "$tess") imports ($(wc -l < gomp-used.txt)) is defined by ocr/omp-serial.c"
+    ok "tulieu defines them itself" sh -c "nm '$TULIEU' | grep -q ' T GOMP_parallel\$'"
+fi
 done_testing
