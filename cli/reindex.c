@@ -31,46 +31,16 @@ reindex_usage(FILE *fp)
                 "  -h, --help         this help\n");
 }
 
-/* Adds the word boxes of page record @path (pages/NNNN.json) to @p; a
- * missing or unreadable record only costs the highlighting. */
-static void
-load_words(const char *path, tl_page_t *p)
-{
-    json_t *root = json_load_file(path, 0, NULL), *words = json_object_get(root, "words");
-    size_t i, n = json_array_size(words);
-
-    if (n && (p->words = calloc(n, sizeof(tl_word_t)))) {
-        for (i = 0; i < n; i++) {
-            json_t *w = json_array_get(words, i), *b = json_object_get(w, "bbox");
-            const char *t = json_string_value(json_object_get(w, "text"));
-            tl_word_t *o = &p->words[p->n_words];
-            if (!t || json_array_size(b) != 4 || !(o->text = strdup(t)))
-                continue;
-            o->x0 = (int)json_integer_value(json_array_get(b, 0));
-            o->y0 = (int)json_integer_value(json_array_get(b, 1));
-            o->x1 = (int)json_integer_value(json_array_get(b, 2));
-            o->y1 = (int)json_integer_value(json_array_get(b, 3));
-            o->line = (int)json_integer_value(json_object_get(w, "line"));
-            p->n_words++;
-        }
-    }
-    json_decref(root);
-}
-
-/* Loads document @id with what the index needs beyond tl_archive_load_doc(). */
+/* Loads document @id with what the index needs beyond tl_archive_load_doc():
+ * the word boxes (a missing page record only costs the highlighting). */
 static tl_status_t
-load_full(tl_archive_t *a, const char *lib, const char *id, tl_doc_t **out)
+load_full(tl_archive_t *a, const char *id, tl_doc_t **out)
 {
     tl_status_t st = tl_archive_load_doc(a, id, out); /* text, DC and tables */
-    char path[4096];
-    size_t i;
 
     if (st != TL_OK)
         return st;
-    for (i = 0; i < (*out)->n_pages; i++) {
-        snprintf(path, sizeof path, "%s/objects/%s/pages/%04zu.json", lib, id, i + 1);
-        load_words(path, (*out)->pages[i]);
-    }
+    tl_archive_load_words(a, *out);
     return TL_OK;
 }
 
@@ -144,7 +114,7 @@ cmd_reindex(int argc, char **argv)
     }
     for (i = 0; i < n; i++) {
         tl_doc_t *d = NULL;
-        if ((st = load_full(a, lib, ids[i], &d)) != TL_OK) {
+        if ((st = load_full(a, ids[i], &d)) != TL_OK) {
             cli_error("reindex: document %s: %s", ids[i], tl_archive_errmsg(a));
             failed++;
             continue;
