@@ -80,5 +80,12 @@ tl_status_t cli_doc_ocr_files(tl_doc_t *d);
 tl_status_t cli_doc_table_files(tl_doc_t *d);
 /* out-dc.c: the Dublin Core record as XML. */
 tl_status_t cli_doc_dc_files(tl_doc_t *d);
+/* out-dc.c: the box inventory's row that gave the document its title, date
+ * and creator, kept as inventory.json in the package, so reprocessing
+ * (which reads the page again) can give the row's fields back. */
+tl_status_t cli_doc_inventory_file(tl_doc_t *d, const tl_scan_inv_row_t *row);
+/* out-dc.c: sets @d's fields from the inventory.json of package folder
+ * @pkg and attaches the record again; TL_OK also when there is none. */
+tl_status_t cli_doc_inventory_apply(tl_doc_t *d, const char *pkg);
 
 #endif

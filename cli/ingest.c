@@ -313,7 +313,8 @@ flush_doc(filer_t *f)
     set_dc_source(d);
     if (!f->dry_run &&
         (cli_doc_ocr_files(d) != TL_OK || cli_doc_table_files(d) != TL_OK ||
-         cli_doc_dc_files(d) != TL_OK)) {
+         cli_doc_dc_files(d) != TL_OK ||
+         (row && cli_doc_inventory_file(d, row) != TL_OK))) {
         cli_error("%s: could not make the document's files (%zu pages not filed)",
                   d->pages[0]->source, d->n_pages);
         f->failed++;

@@ -80,7 +80,8 @@ originals_free(original_t *v, size_t n)
 }
 
 /* What ingest sets once a document is recognised: class, type, language,
- * format, and dc:source kept from the document as first filed. */
+ * format, and dc:source kept from the document as first filed (fields
+ * already set, an inventory's, are kept). */
 static void
 describe(tl_doc_t *d, const tl_doc_t *old)
 {
@@ -147,6 +148,11 @@ reprocess_doc(tl_archive_t *a, tl_index_t *idx, tl_ocr_t *ocr, const char *id)
             tl_page_free(p);
             goto out;
         }
+    }
+    /* The inventory's fields win again over the new reading, as at ingest. */
+    if (cli_doc_inventory_apply(nd, pkg) != TL_OK) {
+        cli_error("%s/inventory.json: unreadable; document %s not reprocessed", pkg, id);
+        goto out;
     }
     describe(nd, old);
     /* Staff corrections (archive/corrections.c, kept apart from the

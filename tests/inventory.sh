@@ -20,6 +20,24 @@ PY
 contains dc.txt '0001.tif|1|Báo cáo, số liệu "lao động"|1997-05-20|CỤC THỐNG KÊ' "the row's fields win, quotes and commas kept"
 contains dc.txt '0003.png|2|Công văn về điều tra|1998-01-09|' "second row: two pages, title and date"
 
+# Reprocessing reads the page again; the row's fields still win, from the
+# inventory.json the package keeps.
+id=$(python3 -c 'import json; print([d["id"] for d in json.load(open("e.json"))["documents"]
+      if d["pages"][0]["source"].endswith("0001.tif")][0])')
+ok "the package keeps the inventory's row" grep -q '"line": 2' "lib/objects/$id/inventory.json"
+"$TULIEU" reprocess -L lib "$id" > rp.txt 2>&1; is "$?" 0 "reprocess the document"
+"$TULIEU" export -L lib -o e2.json; is "$?" 0 "export again"
+python3 - e2.json > dc2.txt <<'PY'
+import json, sys
+for d in json.load(open(sys.argv[1]))["documents"]:
+    dc = d["dc"]
+    print("|".join([d["pages"][0]["source"], str(len(d["pages"])), dc.get("title", ""),
+                    dc.get("date", ""), dc.get("creator", "")]))
+PY
+contains dc2.txt '0001.tif|1|Báo cáo, số liệu "lao động"|1997-05-20|CỤC THỐNG KÊ' "reprocessing keeps the inventory's fields"
+ok "and the reprocessed package keeps the row" grep -q 'CỤC THỐNG KÊ' "lib/objects/$id/inventory.json"
+"$TULIEU" audit -L lib > audit.txt 2>&1; is "$?" 0 "the library passes its audit"
+
 # One row over the whole box: the blank sheet inside it does not split it.
 printf 'first_page,last_page,title,date,creator\n0001.tif,0004.jpg,Hồ sơ,1999,\n' > all.csv
 "$TULIEU" ingest --dry-run --inventory all.csv fx/box > dry.txt 2>&1; is "$?" 0 "dry run with a one-row inventory"
