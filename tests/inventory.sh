@@ -10,13 +10,17 @@ printf '\357\273\277first_page,last_page,title,date,creator\r\n0001.tif,0001.tif
 "$TULIEU" ingest -q -L lib --inventory inv.csv fx/box > out.txt 2> err.txt; is "$?" 0 "ingest with --inventory"
 contains out.txt "filed 2 documents (3 pages)" "split by its rows"
 "$TULIEU" export -L lib -o e.json; is "$?" 0 "export"
-python3 - e.json > dc.txt <<'PY'
+# dc_lines EXPORT: "source|pages|title|date|creator" per document
+dc_lines() {
+    python3 - "$1" <<'PY'
 import json, sys
 for d in json.load(open(sys.argv[1]))["documents"]:
     dc = d["dc"]
     print("|".join([d["pages"][0]["source"], str(len(d["pages"])), dc.get("title", ""),
                     dc.get("date", ""), dc.get("creator", "")]))
 PY
+}
+dc_lines e.json > dc.txt
 contains dc.txt '0001.tif|1|Báo cáo, số liệu "lao động"|1997-05-20|CỤC THỐNG KÊ' "the row's fields win, quotes and commas kept"
 contains dc.txt '0003.png|2|Công văn về điều tra|1998-01-09|' "second row: two pages, title and date"
 
@@ -27,13 +31,7 @@ id=$(python3 -c 'import json; print([d["id"] for d in json.load(open("e.json"))[
 ok "the package keeps the inventory's row" grep -q '"line": 2' "lib/objects/$id/inventory.json"
 "$TULIEU" reprocess -L lib "$id" > rp.txt 2>&1; is "$?" 0 "reprocess the document"
 "$TULIEU" export -L lib -o e2.json; is "$?" 0 "export again"
-python3 - e2.json > dc2.txt <<'PY'
-import json, sys
-for d in json.load(open(sys.argv[1]))["documents"]:
-    dc = d["dc"]
-    print("|".join([d["pages"][0]["source"], str(len(d["pages"])), dc.get("title", ""),
-                    dc.get("date", ""), dc.get("creator", "")]))
-PY
+dc_lines e2.json > dc2.txt
 contains dc2.txt '0001.tif|1|Báo cáo, số liệu "lao động"|1997-05-20|CỤC THỐNG KÊ' "reprocessing keeps the inventory's fields"
 ok "and the reprocessed package keeps the row" grep -q 'CỤC THỐNG KÊ' "lib/objects/$id/inventory.json"
 "$TULIEU" audit -L lib > audit.txt 2>&1; is "$?" 0 "the library passes its audit"
