@@ -190,7 +190,7 @@ index_counts(const _tl_viewer_req_t *r, const char *field, size_t max, entries_t
     if (st != TL_OK && !msg[0])
         tl_errbuf_set(msg, msgsize, "%s", tl_index_errmsg(idx));
     tl_found_free(f);
-    _tl_viewer_index_release(r->v, idx);
+    _tl_viewer_index_release(r->v, idx, st == TL_OK || st == TL_ERR_NOMEM);
     _tl_viewer_strv_free(hidden, n_hidden);
     if (st == TL_OK && out->n > 1)
         qsort(out->v, out->n, sizeof *out->v,

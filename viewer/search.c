@@ -482,7 +482,7 @@ _tl_viewer_find(const _tl_viewer_req_t *r, tl_search_opts_t *o, tl_found_t **out
             tl_found_free(*out);
             *out = NULL;
         }
-        _tl_viewer_index_release(r->v, idx);
+        _tl_viewer_index_release(r->v, idx, st == TL_OK || st == TL_ERR_ARG);
     }
     o->exclude = NULL;
     o->n_exclude = 0;

@@ -928,9 +928,9 @@ _tl_viewer_index_acquire(const tl_viewer_t *v, tl_status_t *st, char *msg, size_
 }
 
 void
-_tl_viewer_index_release(const tl_viewer_t *v, tl_index_t *idx)
+_tl_viewer_index_release(const tl_viewer_t *v, tl_index_t *idx, int ok)
 {
-    put_index((tl_viewer_t *)v, idx, 1);
+    put_index((tl_viewer_t *)v, idx, ok);
 }
 
 enum MHD_Result

@@ -338,10 +338,11 @@ size_t _tl_viewer_arg_page(const _tl_viewer_req_t *r);
 /* A POSTed form of a signed-in user carrying the session's CSRF token. */
 int _tl_viewer_staff_form_ok(const _tl_viewer_req_t *r);
 /* The library's index for reading, or NULL (none yet: *@st TL_OK; else the
- * reason in @msg).  Give it back with _tl_viewer_index_release(). */
+ * reason in @msg).  Give it back with _tl_viewer_index_release(), @ok 0
+ * when the index failed (not the query), so the pool drops that handle. */
 tl_index_t *_tl_viewer_index_acquire(const tl_viewer_t *v, tl_status_t *st, char *msg,
                                      size_t msgsize);
-void _tl_viewer_index_release(const tl_viewer_t *v, tl_index_t *idx);
+void _tl_viewer_index_release(const tl_viewer_t *v, tl_index_t *idx, int ok);
 /* A 303 to the local path @to. */
 enum MHD_Result _tl_viewer_redirect(_tl_viewer_req_t *r, const char *to);
 
