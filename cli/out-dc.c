@@ -24,16 +24,6 @@ cli_doc_dc_files(tl_doc_t *d)
     return st;
 }
 
-/* The inventory fields and where they sit in the Dublin Core record. */
-static char **
-inventory_field(tl_doc_t *d, const char *name)
-{
-    return !strcmp(name, "title")     ? &d->dc.title
-           : !strcmp(name, "date")    ? &d->dc.date
-           : !strcmp(name, "creator") ? &d->dc.creator
-                                      : NULL;
-}
-
 tl_status_t
 cli_doc_inventory_file(tl_doc_t *d, const tl_scan_inv_row_t *row)
 {
@@ -61,7 +51,11 @@ out:
 tl_status_t
 cli_doc_inventory_apply(tl_doc_t *d, const char *pkg)
 {
-    static const char *const names[] = {"title", "date", "creator"};
+    /* the fields an inventory row gives, and where they sit in the record */
+    const struct {
+        const char *name;
+        char **field;
+    } fields[] = {{"title", &d->dc.title}, {"date", &d->dc.date}, {"creator", &d->dc.creator}};
     char *path = tl_path_join(pkg, INVENTORY_FILE);
     unsigned char *data = NULL;
     size_t len = 0, k;
@@ -76,10 +70,10 @@ cli_doc_inventory_apply(tl_doc_t *d, const char *pkg)
         return TL_OK;
     o = json_loadb((const char *)data, len, 0, NULL);
     st = json_is_object(o) ? TL_OK : TL_ERR_FORMAT;
-    for (k = 0; st == TL_OK && k < sizeof names / sizeof names[0]; k++) {
-        const char *v = json_string_value(json_object_get(o, names[k]));
+    for (k = 0; st == TL_OK && k < sizeof fields / sizeof fields[0]; k++) {
+        const char *v = json_string_value(json_object_get(o, fields[k].name));
         if (v && *v)
-            st = tl_dc_set(inventory_field(d, names[k]), v);
+            st = tl_dc_set(fields[k].field, v);
     }
     if (st == TL_OK)
         st = tl_doc_attach(d, INVENTORY_FILE, data, len);
