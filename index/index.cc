@@ -95,6 +95,10 @@ struct tl_index {
     Xapian::Database *db;          /* == wdb when writable */
     Xapian::WritableDatabase *wdb; /* NULL when read-only */
     std::string path;
+    /* pages added since the last commit, and how many make tl_index_add_doc()
+     * commit by itself (each document is a transaction, and Xapian does not
+     * flush on its own while one is open) */
+    size_t pending, flush_every;
     /* Xapian handles are not thread-safe; the viewer may share one. */
     pthread_mutex_t lock;
     char errmsg[1024];
@@ -1455,6 +1459,18 @@ index_destroy(tl_index_t *idx)
     delete idx;
 }
 
+/* Pages between the commits tl_index_add_doc() makes by itself: Xapian's
+ * XAPIAN_FLUSH_THRESHOLD when set, else its default, 10,000. */
+static size_t
+flush_threshold(void)
+{
+    const char *e = getenv("XAPIAN_FLUSH_THRESHOLD");
+    char *end;
+    unsigned long n = e ? strtoul(e, &end, 10) : 0;
+
+    return n && *end == '\0' ? (size_t)n : 10000;
+}
+
 /* Checks the folder before Xapian does, for a plainer message: a reader
  * needs it to exist; a writer gets it made (parents too). */
 static tl_status_t
@@ -1503,6 +1519,7 @@ tl_index_open(const char *path, int writable, tl_index_t **out, char *err,
         idx = new tl_index();
         pthread_mutex_init(&idx->lock, NULL);
         idx->path = path;
+        idx->flush_every = flush_threshold();
         if (writable) {
             idx->wdb = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
             idx->db = idx->wdb;
@@ -1603,6 +1620,14 @@ tl_index_add_doc(tl_index_t *idx, const tl_doc_t *doc)
         for (const std::string &w : spell)
             idx->wdb->add_spelling(w);
         idx->wdb->commit_transaction();
+        /* Xapian's own rule outside transactions: a batch of pages pending
+         * in memory is applied to disk at a threshold.  Left to grow, the
+         * pending changes made every page of a big batch slower to add. */
+        idx->pending += pages.size();
+        if (idx->pending >= idx->flush_every) {
+            idx->wdb->commit();
+            idx->pending = 0;
+        }
         return TL_OK;
     } catch (const Xapian::Error &e) {
         st = fail_xapian(idx, e, what);
@@ -1660,6 +1685,7 @@ tl_index_commit(tl_index_t *idx)
     try {
         if (idx->wdb)
             idx->wdb->commit();
+        idx->pending = 0;
         return TL_OK;
     } catch (const Xapian::Error &e) {
         return fail_xapian(idx, e, what);

@@ -30,7 +30,10 @@ const char *tl_index_errmsg(const tl_index_t *idx);
 /* Adds every page of @doc (d->id must be set), replacing what the index held
  * for that document, all or nothing: text, Dublin Core fields, table titles
  * and labels, and the word boxes of page->words (for highlighting).  TL_ERR_ARG for a missing id or a
- * read-only handle, TL_ERR_FORMAT for text that is not UTF-8. */
+ * read-only handle, TL_ERR_FORMAT for text that is not UTF-8.  Like Xapian
+ * outside a transaction, it commits by itself once 10,000 pages (or
+ * XAPIAN_FLUSH_THRESHOLD) are pending: a commit the caller did not ask for
+ * only makes whole documents visible early. */
 tl_status_t tl_index_add_doc(tl_index_t *idx, const tl_doc_t *doc);
 /* Removes every page of document @doc_id; a missing one is fine. */
 tl_status_t tl_index_delete_doc(tl_index_t *idx, const char *doc_id);

@@ -1129,6 +1129,40 @@ test_reader_writer(void)
     tl_index_free(rd);
 }
 
+/* A big batch is not held in memory to the end: with the threshold at 3
+ * pages, the second document's pages reach a reader before any commit, and
+ * a document is never seen in part. */
+static void
+test_self_commit(void)
+{
+    static const char *const two[] = {"Niên giám thống kê", "Dân số trung bình", NULL};
+    tl_index_t *w = NULL, *rd = NULL;
+    char err[512];
+
+    setenv("XAPIAN_FLUSH_THRESHOLD", "3", 1);
+    ok(tl_index_open("flush/index", 1, &w, err, sizeof err) == TL_OK, "open with a threshold of 3");
+    unsetenv("XAPIAN_FLUSH_THRESHOLD");
+    if (!w)
+        return;
+    ok(tl_index_commit(w) == TL_OK && tl_index_open("flush/index", 0, &rd, err, sizeof err) == TL_OK,
+       "open a reader");
+    if (!rd) {
+        tl_index_free(w);
+        return;
+    }
+    ok(add(w, "a", "khac", NULL, NULL, NULL, two) == TL_OK && tl_index_page_count(rd) == 0,
+       "2 pages pending: the reader sees none (%zu)", tl_index_page_count(rd));
+    ok(add(w, "b", "khac", NULL, NULL, NULL, two) == TL_OK && tl_index_page_count(rd) == 4,
+       "4 pending, past the threshold: committed whole without being asked (%zu)",
+       tl_index_page_count(rd));
+    ok(add(w, "c", "khac", NULL, NULL, NULL, two) == TL_OK && tl_index_page_count(rd) == 4,
+       "the count starts again: 2 more pending (%zu)", tl_index_page_count(rd));
+    ok(tl_index_commit(w) == TL_OK && tl_index_page_count(rd) == 6, "commit: all 6 (%zu)",
+       tl_index_page_count(rd));
+    tl_index_free(rd);
+    tl_index_free(w);
+}
+
 int
 main(void)
 {
@@ -1168,5 +1202,6 @@ main(void)
     test_snippet_window();
     test_threads();
     test_reader_writer();
+    test_self_commit();
     return tap_done();
 }
