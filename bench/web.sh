@@ -9,29 +9,40 @@
 # tulieu in a pinch).  The machine's load (uptime) is printed before and
 # after: on a shared machine, read the figures with it.
 #
-#   bench/web.sh [-b BUILD] [-p PAGES] [-d SECONDS] [-c CONNECTIONS]
+#   bench/web.sh [-b BUILD] [-p PAGES] [-d SECONDS] [-c CONNECTIONS] [-t corpus|even]
 #
 # BUILD is a configured build tree (default _build/release, as quickstart
 # makes it; build tests/test-viewer there: make tests/test-viewer).  The
 # demo library of PAGES made-up pages (default 100000, 10 a document) is
 # grown once with `tests/test-viewer --grow` and kept in
-# /dev/shm/tulieu-bench-web-PAGES (or $TULIEU_BENCH_LIB) for the next run;
-# remove it when done (about 2 GB for 100,000 pages).
+# /dev/shm/tulieu-bench-web-PAGES-TEXT (or $TULIEU_BENCH_LIB) for the next
+# run; remove it when done (about 2 GB for 100,000 pages).  TEXT (-t) is
+# "corpus" (the default): the pages of bench/search.sh, a bigram walk over
+# the dev corpus's true text (CORPUS, default ../shared/corpus/truth/pages),
+# so words are as common as in the archive's own pages; or "even": 250
+# words a page drawn evenly from 150 syllables, each then on 80 % of the
+# pages, a worst case for the index (every query matches most pages).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/_build/release
 pages=100000
 secs=20
 conns=32
-while getopts b:p:d:c: opt; do
+text=corpus
+while getopts b:p:d:c:t: opt; do
     case $opt in
+    t) text=$OPTARG ;;
     b) build=$(cd "$OPTARG" && pwd) ;;
     p) pages=$OPTARG ;;
     d) secs=$OPTARG ;;
     c) conns=$OPTARG ;;
-    *) echo "usage: bench/web.sh [-b BUILD] [-p PAGES] [-d SECONDS] [-c CONNECTIONS]" >&2; exit 2 ;;
+    *) echo "usage: bench/web.sh [-b BUILD] [-p PAGES] [-d SECONDS] [-c CONNECTIONS] [-t corpus|even]" >&2; exit 2 ;;
     esac
 done
+case $text in
+corpus | even) ;;
+*) echo "bench/web.sh: -t is corpus or even, not '$text'" >&2; exit 2 ;;
+esac
 if ! command -v wrk >/dev/null 2>&1; then
     echo "bench/web.sh: wrk is not installed (Debian: apt-get install wrk)" >&2
     exit 2
@@ -44,16 +55,28 @@ for f in "$build/tulieu" "$build/tests/test-viewer"; do
 done
 
 # tmpfs: filing fsyncs every package, which a disk makes slow to grow
-lib=${TULIEU_BENCH_LIB:-/dev/shm/tulieu-bench-web-$pages}
+lib=${TULIEU_BENCH_LIB:-/dev/shm/tulieu-bench-web-$pages-$text}
 if [ ! -f "$lib/tulieu.db" ] || [ ! -d "$lib/index" ]; then
-    rm -rf "$lib" "$lib-src"
-    echo "growing a demo library of $pages pages in $lib ..."
+    rm -rf "$lib" "$lib-src" "$lib-text"
+    set --
+    if [ "$text" = corpus ]; then
+        CORPUS=${CORPUS:-$top/../shared/corpus/truth/pages}
+        [ -d "$CORPUS" ] || { echo "bench/web.sh: no corpus at $CORPUS (set CORPUS, or -t even)" >&2; exit 2; }
+        # bench/search.sh's generator, built against this build's libraries
+        cc -std=c11 -D_GNU_SOURCE -O2 -I"$build" -I"$top/common" -I"$top/index" \
+            "$top/bench/search.c" "$build/.libs/libtlindex.a" "$build/.libs/libtlcore.a" \
+            -lxapian -ljansson -lutf8proc -lcrypto -lstdc++ -lpthread -lm -o "$lib-gen"
+        "$lib-gen" gen "$CORPUS" "$lib-text" "$pages"
+        set -- "$lib-text"
+    fi
+    echo "growing a demo library of $pages pages ($text text) in $lib ..."
     start=$(date +%s)
-    "$build/tests/test-viewer" --grow "$lib" "$pages"
+    "$build/tests/test-viewer" --grow "$lib" "$pages" "$@"
     echo "grown in $(( $(date +%s) - start )) s"
+    rm -rf "$lib-text" "$lib-gen"
 fi
 n_docs=$(( (pages + 9) / 10 ))
-echo "library: $lib, $pages pages, $n_docs documents, $(du -sh "$lib" | cut -f1)"
+echo "library: $lib, $pages pages ($text text), $n_docs documents, $(du -sh "$lib" | cut -f1)"
 
 work=$(mktemp -d /tmp/tulieu-bench-web-XXXXXX)
 spid=

@@ -31,7 +31,7 @@ const char *tl_index_errmsg(const tl_index_t *idx);
  * for that document, all or nothing: text, Dublin Core fields, table titles
  * and labels, and the word boxes of page->words (for highlighting).  TL_ERR_ARG for a missing id or a
  * read-only handle, TL_ERR_FORMAT for text that is not UTF-8.  Like Xapian
- * outside a transaction, it commits by itself once 10,000 pages (or
+ * outside a transaction, it commits by itself once 1,000 pages (or
  * XAPIAN_FLUSH_THRESHOLD) are pending: a commit the caller did not ask for
  * only makes whole documents visible early. */
 tl_status_t tl_index_add_doc(tl_index_t *idx, const tl_doc_t *doc);

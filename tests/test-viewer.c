@@ -2268,10 +2268,30 @@ static const char *const vocab[] = {
     "triệu", "tỷ", "đồng", "người", "lượt", "tấn", "hecta", "Hà", "Nội", "Huế", "Đà",
     "Nẵng", "Cần", "Thơ", "Hải", "Phòng", "Nghệ", "An", "Thanh", "Hóa", "Quảng", "Ninh"};
 
-/* Files @n_pages pages (10 a document) of made-up statistical prose into a
- * new library at @dir and indexes them, printing progress to stderr. */
+/* The text of page @n from @text_dir, a folder of `bench/search gen`
+ * (text/NNNN/NNNNNNN.txt), or NULL (with a message) when unreadable. */
+static char *
+grown_text(const char *text_dir, long n)
+{
+    char path[4096];
+    unsigned char *buf;
+    size_t len;
+
+    snprintf(path, sizeof path, "%s/text/%04ld/%07ld.txt", text_dir, n / 1000, n);
+    if (tl_file_read(path, &buf, &len) != TL_OK) {
+        fprintf(stderr, "test-viewer --grow: cannot read %s (made by bench/search gen?)\n", path);
+        return NULL;
+    }
+    return (char *)buf;
+}
+
+/* Files @n_pages pages (10 a document) into a new library at @dir and
+ * indexes them, printing progress to stderr.  The pages' text comes from
+ * @text_dir (bench/search gen: a bigram walk over the dev corpus, so the
+ * words are as frequent as in the corpus) or, when NULL, is drawn evenly
+ * from a list of 150 syllables, each of which ends up on most pages. */
 static int
-grow(const char *dir, long n_pages)
+grow(const char *dir, long n_pages, const char *text_dir)
 {
     static const char *const classes[] = {"bao-cao", "quyet-dinh", "cong-van", "chi-thi",
                                           "bieu-so-lieu", "bai-viet", "khac"};
@@ -2318,7 +2338,17 @@ grow(const char *dir, long n_pages)
             char s[64];
 
             tl_buf_init(&t);
-            for (w = 0; w < 250; w++) { /* a page of about 250 words */
+            if (text_dir) {
+                char *text = grown_text(text_dir, d * 10 + k);
+                if (!text) {
+                    tl_page_free(p);
+                    tl_doc_free(doc);
+                    return 1;
+                }
+                tl_buf_adds(&t, text);
+                free(text);
+            }
+            for (w = 0; !text_dir && w < 250; w++) { /* a page of about 250 words */
                 rng = rng * 6364136223846793005UL + 1442695040888963407UL;
                 tl_buf_adds(&t, vocab[(rng >> 33) % n_vocab]);
                 tl_buf_adds(&t, w % 17 == 16 ? ".\n" : " ");
@@ -2402,10 +2432,10 @@ main(int argc, char **argv)
 
     if (argc == 3 && !strcmp(argv[1], "--serve"))
         return serve(argv[2]);
-    if (argc == 4 && !strcmp(argv[1], "--grow"))
-        return grow(argv[2], atol(argv[3]));
+    if ((argc == 4 || argc == 5) && !strcmp(argv[1], "--grow"))
+        return grow(argv[2], atol(argv[3]), argc == 5 ? argv[4] : NULL);
     if (argc != 1) {
-        fprintf(stderr, "usage: test-viewer [--serve DIR | --grow DIR PAGES]\n");
+        fprintf(stderr, "usage: test-viewer [--serve DIR | --grow DIR PAGES [TEXT]]\n");
         return 2;
     }
 
