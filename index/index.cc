@@ -692,6 +692,16 @@ make_page(const tl_doc_t *d, const char *cls, const DocFacets &f, size_t page,
     index_both(doc, map_text(tl_text_lower, joined), "", true, &spell);
     if (!parts.empty())
         index_both(doc, map_text(tl_text_lower, parts), "", false);
+    /* The record's title and creator are words of the document even when
+     * no page prints them (a title from the box list, or corrected by
+     * staff): a plain search finds them on the first page.  No positions:
+     * a phrase stays a phrase of the printed text. */
+    if (page == 1) {
+        if (d->dc.title && *d->dc.title)
+            index_both(doc, map_text(tl_text_lower, d->dc.title), "", false);
+        if (d->dc.creator && *d->dc.creator)
+            index_both(doc, map_text(tl_text_lower, d->dc.creator), "", false);
+    }
     index_field(doc, d->dc.title, PFX_TITLE);
     index_field(doc, d->dc.creator, PFX_CREATOR);
     index_field(doc, d->dc.identifier, PFX_IDENT);

@@ -1129,6 +1129,36 @@ test_reader_writer(void)
     tl_index_free(rd);
 }
 
+/* A word of the record alone (a title from the box list, a corrected
+ * creator) is found by a plain search, on the first page only, with or
+ * without its marks; a phrase still needs the printed words. */
+static void
+test_record_words(void)
+{
+    static const char *const pg[] = {"Bảng 1. Sản lượng lúa cả năm", "Bảng 2. Diện tích gieo trồng",
+                                     NULL};
+    tl_index_t *idx = NULL;
+    tl_results_t *r;
+    char err[512];
+
+    if (tl_index_open("record/index", 1, &idx, err, sizeof err) != TL_OK) {
+        ok(0, "open (%s)", err);
+        return;
+    }
+    ok(add(idx, "nien-giam", "bieu-so-lieu", "Niên giám Quảng Trị", "Cục Thống kê Quảng Trị",
+           NULL, pg) == TL_OK && tl_index_commit(idx) == TL_OK,
+       "add a document whose pages print neither title nor creator");
+    r = search(idx, "quảng trị");
+    ok(r && r->n_hits == 1 && has_hit(r, "nien-giam", 1),
+       "a title word finds the first page, and only it (%zu hits)", r ? r->n_hits : 0);
+    tl_results_free(r);
+    ok(count(idx, "quang tri") == 1, "  without diacritics too");
+    ok(count(idx, "cục lúa") == 1, "a creator word with a printed word");
+    ok(count(idx, "\"niên giám\"") == 0, "a phrase of the title is not a phrase of the text");
+    ok(count(idx, "title:\"niên giám\"") == 2, "title: still finds the phrase, on every page");
+    tl_index_free(idx);
+}
+
 /* A big batch is not held in memory to the end: with the threshold at 3
  * pages, the second document's pages reach a reader before any commit, and
  * a document is never seen in part. */
@@ -1203,5 +1233,6 @@ main(void)
     test_threads();
     test_reader_writer();
     test_self_commit();
+    test_record_words();
     return tap_done();
 }
