@@ -1195,12 +1195,105 @@ blank(const std::string &s)
     return s.find_first_not_of(" \t\r\n\f\v") == std::string::npos;
 }
 
+/* A phrase's words, in order, when every part of @q is a plain term. */
+static bool
+phrase_terms(const Xapian::Query &q, std::vector<std::string> &terms)
+{
+    const size_t n = q.get_num_subqueries();
+
+    if (q.get_type() != Xapian::Query::OP_PHRASE || n < 2)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const Xapian::Query s = q.get_subquery(i);
+        if (s.get_type() != Xapian::Query::LEAF_TERM || s.get_terms_begin() == s.get_terms_end())
+            return false;
+        terms.push_back(*s.get_terms_begin());
+    }
+    return true;
+}
+
+/* Takes the phrases out of the conjunction at the top of @q (the phrase
+ * itself, the parts of an AND, the weighted side of a FILTER) into
+ * @phrases, leaving their words ANDed: Xapian would read the positions of
+ * every page holding the words, where the PhraseCheck below reads them
+ * only for pages that would make the results.  A page has the same weight
+ * either way (a phrase weighs as its words).  Phrases under OR or NOT stay
+ * Xapian's. */
+static Xapian::Query
+hoist_phrases(const Xapian::Query &q, std::vector<std::vector<std::string>> &phrases)
+{
+    const Xapian::Query::op op = q.get_type();
+    const size_t n = q.get_num_subqueries();
+    std::vector<std::string> terms;
+    std::vector<Xapian::Query> sub;
+
+    if (phrase_terms(q, terms)) {
+        phrases.push_back(terms);
+        return Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end());
+    }
+    if (op != Xapian::Query::OP_AND && op != Xapian::Query::OP_FILTER)
+        return q;
+    for (size_t i = 0; i < n; i++) {
+        const Xapian::Query s = q.get_subquery(i);
+        sub.push_back(op == Xapian::Query::OP_AND || i == 0 ? hoist_phrases(s, phrases) : s);
+    }
+    return Xapian::Query(op, sub.begin(), sub.end());
+}
+
+/* Accepts a page when it holds every hoisted phrase: the words at
+ * consecutive positions, in order.  Xapian asks only about pages that
+ * would enter the results once it has checked enough of them, so a phrase
+ * of common words costs about what its words cost without the phrase. */
+class PhraseCheck : public Xapian::MatchDecider {
+    const Xapian::Database &db_;
+    const std::vector<std::vector<std::string>> &phrases_;
+
+    bool has(Xapian::docid did, const std::vector<std::string> &terms) const
+    {
+        std::vector<Xapian::termpos> at, next;
+        for (Xapian::PositionIterator p = db_.positionlist_begin(did, terms[0]);
+             p != db_.positionlist_end(did, terms[0]); ++p)
+            at.push_back(*p);
+        /* keep the starts whose i-th word is at start + i */
+        for (size_t i = 1; i < terms.size() && !at.empty(); i++) {
+            Xapian::PositionIterator p = db_.positionlist_begin(did, terms[i]);
+            const Xapian::PositionIterator end = db_.positionlist_end(did, terms[i]);
+            next.clear();
+            for (Xapian::termpos start : at) {
+                if (p != end)
+                    p.skip_to(start + (Xapian::termpos)i);
+                if (p == end)
+                    break;
+                if (*p == start + i)
+                    next.push_back(start);
+            }
+            at.swap(next);
+        }
+        return !at.empty();
+    }
+
+  public:
+    PhraseCheck(const Xapian::Database &db, const std::vector<std::vector<std::string>> &phrases)
+        : db_(db), phrases_(phrases)
+    {
+    }
+    bool operator()(const Xapian::Document &doc) const override
+    {
+        const Xapian::docid did = doc.get_docid();
+        for (const std::vector<std::string> &ph : phrases_)
+            if (!has(did, ph))
+                return false;
+        return true;
+    }
+};
+
 /* Builds the query: the folded form finds every spelling; the as-written
  * form (when it differs) adds weight to exact matches.  AND_MAYBE rather
  * than OR so that "NOT thống" also drops "thông": the hits are exactly the
  * folded query's. */
 static Xapian::Query
-build_query(tl_index_t *idx, const std::string &nfc, Marks &marks)
+build_query(tl_index_t *idx, const std::string &nfc, Marks &marks,
+            std::vector<std::vector<std::string>> &phrases)
 {
     Xapian::QueryParser qp;
     std::string folded, lower;
@@ -1213,6 +1306,7 @@ build_query(tl_index_t *idx, const std::string &nfc, Marks &marks)
     lower = map_query(nfc, tl_text_lower, true);
     qf = parse_lenient(qp, nfc, tl_text_fold);
     collect_marks(qf, folded, marks);
+    qf = hoist_phrases(qf, phrases);
     if (lower == folded)
         return qf;
     /* written forms have no positions: their boost ignores phrases */
@@ -1376,6 +1470,7 @@ static tl_status_t
 run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_found_t **out)
 {
     Marks marks;
+    std::vector<std::vector<std::string>> phrases;
     Xapian::Query q, filter;
     FacetSpy spy;
     Xapian::Enquire enq(*idx->db);
@@ -1389,7 +1484,7 @@ run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_
         throw std::bad_alloc();
     if ((st = build_filters(idx, o, filter)) != TL_OK)
         return st;
-    q = build_query(idx, nfc, marks);
+    q = build_query(idx, nfc, marks, phrases);
     if (!filter.empty())
         q = q.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
     if (!q.empty() && o->n_exclude) {
@@ -1414,7 +1509,9 @@ run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_
         enq.set_collapse_key(SLOT_DOC);
     if (o->sort == TL_SORT_DATE_DESC || o->sort == TL_SORT_DATE_ASC)
         enq.set_sort_by_value_then_relevance(SLOT_DATE, o->sort == TL_SORT_DATE_DESC);
-    check = offset + limit + 100;
+    /* a hundred more for a better estimate of the total; not with
+     * phrases, where each page checked costs a reading of positions */
+    check = offset + limit + (phrases.empty() ? 100 : 0);
     if (o->facets) {
         size_t sample = o->facet_sample ? o->facet_sample : (size_t)FACET_SAMPLE;
         if (sample > check)
@@ -1425,8 +1522,9 @@ run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_
      * every match, so totals and facets are exact. */
     if (check > ndocs || o->n_exclude)
         check = ndocs;
+    const PhraseCheck phrase_check(*idx->db, phrases);
     mset = enq.get_mset((Xapian::doccount)offset, (Xapian::doccount)limit,
-                        (Xapian::doccount)check);
+                        (Xapian::doccount)check, NULL, phrases.empty() ? NULL : &phrase_check);
     res->total = o->n_exclude ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
     res->total_min = mset.get_matches_lower_bound();
     res->total_max = mset.get_matches_upper_bound();

@@ -1159,6 +1159,70 @@ test_record_words(void)
     tl_index_free(idx);
 }
 
+/* Phrases among many pages holding their words apart: every hit holds the
+ * phrase, at every offset and with a filter, and the total stays within
+ * its bounds (the positions are read only for pages that would make the
+ * results, so past the first hundred or so the total is estimated). */
+static void
+test_phrase_many(void)
+{
+    static const char *const with[] = {"Tổng cục thống kê dân số tỉnh", NULL};
+    static const char *const apart[] = {"Kê khai số liệu thống nhất dân số", NULL};
+    tl_index_t *idx = NULL;
+    tl_search_opts_t o;
+    tl_filter_t f = {"class", "bao-cao"};
+    tl_found_t *r;
+    char err[512], id[32];
+    int i, bad = 0, off;
+
+    if (tl_index_open("phrases/index", 1, &idx, err, sizeof err) != TL_OK) {
+        ok(0, "open (%s)", err);
+        return;
+    }
+    for (i = 0; i < 1000; i++) { /* one page in four holds the phrase */
+        snprintf(id, sizeof id, "p%04d", i);
+        if (add(idx, id, i % 2 ? "bao-cao" : "khac", NULL, NULL, NULL, i % 4 ? apart : with) != TL_OK)
+            bad++;
+    }
+    ok(!bad && tl_index_commit(idx) == TL_OK, "1,000 pages, 250 with the phrase");
+    for (off = 0; off <= 240; off += 240) {
+        memset(&o, 0, sizeof o);
+        o.query = "\"thống kê\" dân";
+        o.offset = (size_t)off;
+        r = find(idx, &o);
+        for (i = 0, bad = 0; r && i < (int)r->n_hits; i++)
+            bad += atoi(r->hits[i].doc_id + 1) % 4 != 0;
+        ok(r && r->n_hits == (off ? 10u : 20u) && !bad,
+           "offset %d: %zu hits, each with the phrase (%d without)", off, r ? r->n_hits : 0, bad);
+        ok(r && r->total_min <= 250 && 250 <= r->total_max && r->total >= r->total_min &&
+               r->total <= r->total_max,
+           "  the bounds of the total hold the 250: %zu (%zu..%zu)", r ? r->total : 0,
+           r ? r->total_min : 0, r ? r->total_max : 0);
+        tl_found_free(r);
+    }
+    memset(&o, 0, sizeof o);
+    o.query = "\"kê dân\"";
+    o.filters = &f;
+    o.n_filters = 1;
+    o.limit = 1000;
+    r = find(idx, &o);
+    ok(r && r->n_hits == 0, "no page has \"kê dân\": none found (%zu)", r ? r->n_hits : 0);
+    tl_found_free(r);
+    o.query = "\"thong ke dan so\"";
+    r = find(idx, &o);
+    ok(r && r->n_hits == 0, "four words, with a filter: none (the phrase pages are all khac)");
+    tl_found_free(r);
+    o.filters = NULL;
+    o.n_filters = 0;
+    r = find(idx, &o);
+    for (i = 0, bad = 0; r && i < (int)r->n_hits; i++)
+        bad += atoi(r->hits[i].doc_id + 1) % 4 != 0;
+    ok(r && r->n_hits == 250 && !bad, "four words, all asked for: exactly the 250 (%zu, %d wrong)",
+       r ? r->n_hits : 0, bad);
+    tl_found_free(r);
+    tl_index_free(idx);
+}
+
 /* A big batch is not held in memory to the end: with the threshold at 3
  * pages, the second document's pages reach a reader before any commit, and
  * a document is never seen in part. */
@@ -1234,5 +1298,6 @@ main(void)
     test_reader_writer();
     test_self_commit();
     test_record_words();
+    test_phrase_many();
     return tap_done();
 }
