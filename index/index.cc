@@ -1402,8 +1402,13 @@ build_filters(tl_index_t *idx, const tl_search_opts_t *o, Xapian::Query &out)
     return TL_OK;
 }
 
-/* Counts the values of the facet slots over the matches Xapian checks. */
+/* Counts the values of the facet slots over the matches Xapian checks:
+ * each slot's whole value (a list for subjects) as it comes, split into
+ * its values once at the end; a page's values repeat on thousands of
+ * pages, so the hash lookups are most of the work. */
 class FacetSpy : public Xapian::MatchSpy {
+    std::unordered_map<std::string, size_t> raw_[N_FACETS];
+
   public:
     std::map<std::string, size_t> counts[N_FACETS];
     size_t seen = 0;
@@ -1412,18 +1417,26 @@ class FacetSpy : public Xapian::MatchSpy {
     {
         seen++;
         for (size_t k = 0; k < N_FACETS; k++) {
-            const std::string v = doc.get_value(FACETS[k].slot);
-            size_t a = 0, e;
-            if (v.empty())
-                continue;
-            for (;;) {
-                e = v.find(LIST_SEP, a);
-                counts[k][v.substr(a, e == std::string::npos ? e : e - a)]++;
-                if (e == std::string::npos)
-                    break;
-                a = e + 1;
-            }
+            std::string v = doc.get_value(FACETS[k].slot);
+            if (!v.empty())
+                raw_[k][std::move(v)]++;
         }
+    }
+    /* fills counts from what was seen */
+    void finish()
+    {
+        for (size_t k = 0; k < N_FACETS; k++)
+            for (const auto &rv : raw_[k]) {
+                const std::string &v = rv.first;
+                size_t a = 0, e;
+                for (;;) {
+                    e = v.find(LIST_SEP, a);
+                    counts[k][v.substr(a, e == std::string::npos ? e : e - a)] += rv.second;
+                    if (e == std::string::npos)
+                        break;
+                    a = e + 1;
+                }
+            }
     }
 };
 
@@ -1529,6 +1542,7 @@ run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_
     res->total_min = mset.get_matches_lower_bound();
     res->total_max = mset.get_matches_upper_bound();
     if (o->facets) {
+        spy.finish();
         fill_facets(spy, o->facet_values ? o->facet_values : (size_t)FACET_VALUES, res.get());
         res->facets_exact = spy.seen < check || check >= ndocs;
     }
