@@ -66,8 +66,10 @@ cli_doc_inventory_apply(tl_doc_t *d, const char *pkg)
         return TL_ERR_NOMEM;
     st = tl_file_read(path, &data, &len);
     free(path);
-    if (st != TL_OK) /* none: the document came with no inventory */
+    if (st == TL_ERR_NOTFOUND) /* none: the document came with no inventory */
         return TL_OK;
+    if (st != TL_OK) /* there, but unreadable: never silently lose its fields */
+        return st;
     o = json_loadb((const char *)data, len, 0, NULL);
     st = json_is_object(o) ? TL_OK : TL_ERR_FORMAT;
     for (k = 0; st == TL_OK && k < sizeof fields / sizeof fields[0]; k++) {

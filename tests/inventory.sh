@@ -35,6 +35,14 @@ dc_lines e2.json > dc2.txt
 contains dc2.txt '0001.tif|1|Báo cáo, số liệu "lao động"|1997-05-20|CỤC THỐNG KÊ' "reprocessing keeps the inventory's fields"
 ok "and the reprocessed package keeps the row" grep -q 'CỤC THỐNG KÊ' "lib/objects/$id/inventory.json"
 "$TULIEU" audit -L lib > audit.txt 2>&1; is "$?" 0 "the library passes its audit"
+# An inventory.json that is there but cannot be read stops the reprocessing,
+# naming it, rather than dropping the row's fields (a folder in its place).
+mv "lib/objects/$id/inventory.json" inv.keep && mkdir "lib/objects/$id/inventory.json"
+"$TULIEU" reprocess -L lib "$id" > rp2.txt 2>&1; is "$?" 1 "reprocess with an unreadable inventory.json fails"
+contains rp2.txt "$id/inventory.json: unreadable; document $id not reprocessed" "naming the file"
+rmdir "lib/objects/$id/inventory.json" && mv inv.keep "lib/objects/$id/inventory.json"
+"$TULIEU" export -L lib -o e3.json; dc_lines e3.json > dc3.txt
+contains dc3.txt '0001.tif|1|Báo cáo, số liệu "lao động"|1997-05-20|CỤC THỐNG KÊ' "the document keeps the row's fields"
 
 # One row over the whole box: the blank sheet inside it does not split it.
 printf 'first_page,last_page,title,date,creator\n0001.tif,0004.jpg,Hồ sơ,1999,\n' > all.csv
