@@ -238,6 +238,17 @@ infix_letter(unsigned ch)
            ch == 0x2027 || ch == 0x2019 || ch == 0x201b;
 }
 
+/* Xapian's is_wordchar(), with ASCII answered here: half of Vietnamese
+ * text is ASCII, and snippets test every character of a hit's page. */
+static inline bool
+wordchar(unsigned ch)
+{
+    if (ch < 0x80)
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+               (ch >= '0' && ch <= '9') || ch == '_';
+    return Xapian::Unicode::is_wordchar(ch);
+}
+
 /* Splits @text into words the way Xapian's TermGenerator does (closely
  * enough to find the words a query matched), giving their byte ranges. */
 static void
@@ -247,7 +258,7 @@ split_words(const std::string &text, std::vector<Word> &out)
     Xapian::Utf8Iterator it(text), end;
 
     while (it != end) {
-        if (!Xapian::Unicode::is_wordchar(*it)) {
+        if (!wordchar(*it)) {
             ++it;
             continue;
         }
@@ -256,7 +267,7 @@ split_words(const std::string &text, std::vector<Word> &out)
         w.b = (size_t)(it.raw() - base);
         for (++it; it != end; ++it) {
             unsigned c = *it;
-            if (Xapian::Unicode::is_wordchar(c)) {
+            if (wordchar(c)) {
                 prev = c;
                 continue;
             }
@@ -266,7 +277,7 @@ split_words(const std::string &text, std::vector<Word> &out)
             unsigned n = *nx;
             bool join = is_digit(prev) && is_digit(n)
                             ? infix_digit(c)
-                            : Xapian::Unicode::is_wordchar(n) && infix_letter(c);
+                            : wordchar(n) && infix_letter(c);
             if (!join)
                 break;
             it = nx;
@@ -285,13 +296,13 @@ split_runs(const std::string &s, std::vector<Word> &out)
     Xapian::Utf8Iterator it(s), end;
 
     while (it != end) {
-        if (!Xapian::Unicode::is_wordchar(*it)) {
+        if (!wordchar(*it)) {
             ++it;
             continue;
         }
         Word w;
         w.b = (size_t)(it.raw() - base);
-        while (it != end && Xapian::Unicode::is_wordchar(*it))
+        while (it != end && wordchar(*it))
             ++it;
         w.e = it == end ? s.size() : (size_t)(it.raw() - base);
         out.push_back(w);
@@ -920,22 +931,52 @@ struct Marks {
     std::set<std::string> words;
     std::vector<std::string> stems;
     std::map<std::string, std::set<std::string>> exact;
-    /* the pages of one search share their words: fold each once */
-    mutable std::unordered_map<std::string, std::string> folded, lowered;
+    /* the ASCII first letters of words and stems: a page word starting
+     * with another ASCII letter cannot fold to one of them, and most
+     * words of a page are dismissed without folding */
+    bool initial[128] = {};
 
-    const std::string &fold(const std::string &w) const
+    void add_initial(const std::string &w)
     {
-        auto it = folded.find(w);
-        if (it == folded.end())
-            it = folded.emplace(w, fold_word(w)).first;
-        return it->second;
+        if (!w.empty() && !(w[0] & 0x80))
+            initial[(unsigned char)w[0]] = true;
     }
-    const std::string &lower(const std::string &w) const
+    /* false when @w (as on the page) can be no mark */
+    bool may_mark(const char *w) const
     {
-        auto it = lowered.find(w);
-        if (it == lowered.end())
-            it = lowered.emplace(w, map_text(tl_text_lower, w)).first;
-        return it->second;
+        unsigned char c = (unsigned char)*w;
+        if (c >= 0x80)
+            return true;
+        return initial[c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c];
+    }
+
+    /* Pages share their words, across searches too: each is folded and
+     * lower-cased once a thread (utf8proc, with its allocations, was a
+     * tenth of a search).  A reference stays good until the next call on
+     * the same cache, which may empty it when full. */
+    static const std::string &fold(const std::string &w)
+    {
+        return cached(w, fold_word, 0);
+    }
+    static const std::string &lower(const std::string &w)
+    {
+        return cached(w, lower_word, 1);
+    }
+
+  private:
+    static std::string lower_word(const std::string &w) { return map_text(tl_text_lower, w); }
+    static const std::string &cached(const std::string &w, std::string (*fn)(const std::string &),
+                                     int which)
+    {
+        enum { MAX_CACHED = 100000 };
+        static thread_local std::unordered_map<std::string, std::string> cache[2];
+        std::unordered_map<std::string, std::string> &c = cache[which];
+        auto it = c.find(w);
+        if (it != c.end())
+            return it->second;
+        if (c.size() >= MAX_CACHED)
+            c.clear();
+        return c.emplace(w, fn(w)).first->second;
     }
 };
 
@@ -949,13 +990,18 @@ collect_marks(const Xapian::Query &q, const std::string &folded_text, Marks &m)
     for (Xapian::TermIterator t = q.get_unique_terms_begin(); t != q.get_terms_end(); ++t) {
         const std::string term = *t;
         size_t skip = word_prefix_len(term);
-        if (skip != std::string::npos && skip < term.size())
-            m.words.insert(fold_word(term.substr(skip)));
+        if (skip != std::string::npos && skip < term.size()) {
+            const std::string f = fold_word(term.substr(skip));
+            m.words.insert(f);
+            m.add_initial(f);
+        }
     }
     split_runs(folded_text, runs);
     for (const Word &w : runs)
-        if (w.e < folded_text.size() && folded_text[w.e] == '*')
+        if (w.e < folded_text.size() && folded_text[w.e] == '*') {
             m.stems.push_back(folded_text.substr(w.b, w.e - w.b));
+            m.add_initial(m.stems.back());
+        }
 }
 
 /* ... and the words typed with diacritics, from the as-written query. */
@@ -984,6 +1030,8 @@ class PageMarks {
         if (m.exact.empty())
             return;
         for (const Word &w : words) {
+            if (!m.may_mark(text.c_str() + w.b))
+                continue;
             const std::string s = text.substr(w.b, w.e - w.b);
             auto it = m.exact.find(m.fold(s));
             if (it != m.exact.end() && it->second.count(m.lower(s)))
@@ -992,6 +1040,8 @@ class PageMarks {
     }
     bool is(const std::string &word) const
     {
+        if (!m_.may_mark(word.c_str()))
+            return false;
         const std::string &f = m_.fold(word);
 
         if (m_.words.count(f)) {
@@ -1044,15 +1094,13 @@ add_both(Buf &plain, Buf &html, const std::string &s)
  * every hit marked, runs of adjacent hits marked as one.  We compare folded
  * words ourselves: MSet::snippet() would miss "thống" for the query "thong". */
 static void
-make_snippets(const std::string &text, const Marks &m, char **plain_out, char **html_out)
+make_snippets(const std::string &text, const std::vector<Word> &words, const PageMarks &pm,
+              char **plain_out, char **html_out)
 {
-    std::vector<Word> words;
     std::vector<char> hit;
     size_t n, first, s, e, i;
     Buf plain, html;
 
-    split_words(text, words);
-    const PageMarks pm(m, text, words);
     n = words.size();
     for (first = 0; first < n && !pm.is(text.substr(words[first].b, words[first].e - words[first].b));
          first++)
@@ -1104,14 +1152,11 @@ make_snippets(const std::string &text, const Marks &m, char **plain_out, char **
 /* The boxes of the page's recognised words that are hits, from the
  * "x0 y0 x1 y1 text" lines of the stored record. */
 static void
-hit_boxes(const char *lines, const std::string &text, const Marks &m, tl_hit_t *h)
+hit_boxes(const char *lines, const PageMarks &pm, tl_hit_t *h)
 {
-    std::vector<Word> tw;
     std::vector<tl_box_t> boxes;
     const char *l = lines, *nl;
 
-    split_words(text, tw);
-    const PageMarks pm(m, text, tw);
     for (; l && *l && boxes.size() < MAX_BOXES; l = nl ? nl + 1 : NULL) {
         tl_box_t b;
         int used = 0;
@@ -1178,8 +1223,13 @@ fill_hit(tl_index_t *idx, tl_hit_t *h, const Xapian::MSetIterator &it, const Mar
     h->date = dup_json_string(o.get(), "date");
     h->creator = dup_json_string(o.get(), "creator");
     text = json_string_value(json_object_get(o.get(), "text"));
-    make_snippets(text ? text : "", m, &h->snippet, &h->snippet_html);
-    hit_boxes(json_string_value(json_object_get(o.get(), "words")), text ? text : "", m, h);
+    /* the page's words and which are hits, once for the snippet and the boxes */
+    const std::string page_text(text ? text : "");
+    std::vector<Word> words;
+    split_words(page_text, words);
+    const PageMarks pm(m, page_text, words);
+    make_snippets(page_text, words, pm, &h->snippet, &h->snippet_html);
+    hit_boxes(json_string_value(json_object_get(o.get(), "words")), pm, h);
     if (!h->doc_id || !h->cls) {
         tl_errbuf_set(idx->errmsg, sizeof idx->errmsg,
                       "index %s: the record of Xapian document %u lacks its id",
