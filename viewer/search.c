@@ -205,24 +205,6 @@ _tl_viewer_query_opts(const _tl_viewer_query_t *qy, tl_search_opts_t *o)
     o->sort = qy->sort;
 }
 
-char
-_tl_viewer_query_add_args(tl_buf_t *b, const _tl_viewer_query_t *qy, char sep)
-{
-    size_t i;
-
-    if (*qy->q) {
-        tl_buf_addf(b, "%cq=", sep);
-        _tl_viewer_url_encode(b, qy->q);
-        sep = '&';
-    }
-    for (i = 0; i < qy->n; i++) {
-        tl_buf_addf(b, "%c%s=", sep, qy->f[i].field);
-        _tl_viewer_url_encode(b, qy->f[i].value);
-        sep = '&';
-    }
-    return sep;
-}
-
 static int
 has_filter(const _tl_viewer_query_t *fs, const char *field, const char *value)
 {

@@ -317,9 +317,6 @@ void _tl_viewer_query_clear(_tl_viewer_query_t *qy);
 int _tl_viewer_query_given(const _tl_viewer_req_t *r);
 /* Sets @o's query, filters and sort from @qy (borrowed: keep @qy alive). */
 void _tl_viewer_query_opts(const _tl_viewer_query_t *qy, tl_search_opts_t *o);
-/* Appends @qy's q and filters as URL arguments ("q=...&class=..."),
- * @sep ('?' or '&') before the first; returns the next separator. */
-char _tl_viewer_query_add_args(tl_buf_t *b, const _tl_viewer_query_t *qy, char sep);
 /* "relevance", "newest" or "oldest" (static). */
 const char *_tl_viewer_sort_name(tl_sort_t sort);
 
