@@ -1,5 +1,7 @@
 /* server.c - the web e-library's HTTP side: libmicrohttpd on a small thread
- * pool, the listen address, routing, and the searches behind the pages. */
+ * pool, the listen address, routing, the pool of index handles, the list of
+ * restricted documents and the result cache behind the searches (which
+ * search.c runs, for every door). */
 #include "config.h"
 #include "tl_viewer.h"
 #include "viewer-private.h"
