@@ -2251,6 +2251,395 @@ test_library_pages(int port)
     resp_clear(&r);
 }
 
+/* ---- the JSON API with filters, sort and facets; bags of a filtered search ------ */
+
+/* Files and indexes a one-page document @id of class @cls dated @date, its
+ * text holding "kiểm kê". */
+static int
+add_dated_doc(tl_archive_t *a, tl_index_t *idx, const char *lib, const char *id,
+              const char *cls, const char *date)
+{
+    tl_doc_t *d = tl_doc_new();
+    tl_page_t *p;
+    tl_status_t st = TL_ERR_NOMEM;
+    char text[160], title[96], src[64];
+
+    if (!d)
+        return -1;
+    snprintf(text, sizeof text, "Biên bản kiểm kê tài sản ngày %s.\nHồ sơ %s.", date, id);
+    snprintf(title, sizeof title, "Biên bản kiểm kê %s", date);
+    snprintf(src, sizeof src, "box-k/%s.tif", id);
+    d->id = strdup(id);
+    d->cls = strdup(cls);
+    d->box = strdup("box-k");
+    if (tl_dc_set(&d->dc.title, title) != TL_OK || tl_dc_set(&d->dc.language, "vi") != TL_OK ||
+        tl_dc_set(&d->dc.type, tl_class_name(cls)) != TL_OK ||
+        tl_dc_set(&d->dc.date, date) != TL_OK)
+        goto out;
+    if (!(p = make_page(lib, src, 1, text)) || tl_doc_add_page(d, p) != TL_OK) {
+        tl_page_free(p);
+        goto out;
+    }
+    if ((st = tl_archive_file_doc(a, d)) == TL_OK)
+        st = tl_index_add_doc(idx, d);
+out:
+    tl_doc_free(d);
+    return st == TL_OK ? 0 : -1;
+}
+
+/* Six dated documents, filed out of date order so that relevance (ties in
+ * filing order) and date order differ; "k-2012" is to be restricted. */
+static const struct {
+    const char *id, *cls, *date;
+} kdocs[] = {
+    {"k-2010", "bao-cao", "2010-01-20"},   {"k-2001", "bao-cao", "2001-03-01"},
+    {"k-2015", "cong-van", "2015-09-09"},  {"k-2012", "bao-cao", "2012-05-05"},
+    {"k-2020", "quyet-dinh", "2020-11-30"}, {"k-2005", "quyet-dinh", "2005-06-15"},
+};
+#define N_KDOCS (sizeof kdocs / sizeof kdocs[0])
+
+static int
+build_kiemke_library(const char *lib, char *err, size_t errsize)
+{
+    tl_archive_t *a = NULL;
+    tl_index_t *idx = NULL;
+    char *path = NULL, src[512];
+    size_t i;
+    int bad = 0;
+
+    snprintf(src, sizeof src, "%s-src", lib);
+    if (tl_mkdir_p(src, 0755) != TL_OK || tl_archive_create(lib, err, errsize) != TL_OK ||
+        tl_archive_open(lib, &a, err, errsize) != TL_OK)
+        return -1;
+    if (!(path = tl_path_join(lib, "index")) ||
+        tl_index_open(path, 1, &idx, err, errsize) != TL_OK) {
+        free(path);
+        tl_archive_free(a);
+        return -1;
+    }
+    free(path);
+    for (i = 0; i < N_KDOCS && !bad; i++)
+        bad |= add_dated_doc(a, idx, lib, kdocs[i].id, kdocs[i].cls, kdocs[i].date);
+    if (bad)
+        snprintf(err, errsize, "filing: %s / %s", tl_archive_errmsg(a), tl_index_errmsg(idx));
+    else if (tl_index_commit(idx) != TL_OK) {
+        snprintf(err, errsize, "tl_index_commit: %s", tl_index_errmsg(idx));
+        bad = 1;
+    }
+    tl_index_free(idx);
+    tl_archive_free(a);
+    if (!bad && tl_viewer_user_add(lib, "thuthu", "staff", STAFF_PASSWORD, err, errsize) != TL_OK)
+        bad = 1;
+    return bad ? -1 : 0;
+}
+
+/* GET @path (as staff with @cookie, or the public with NULL) parsed as
+ * JSON; NULL when the answer is not JSON.  *@status its status. */
+static json_t *
+api_get(int port, const char *path, const char *cookie, int *status)
+{
+    json_t *root = NULL;
+    resp_t r;
+
+    http_req(port, "GET", path, cookie, NULL, NULL, &r);
+    *status = r.status;
+    if (r.body && has_header(&r, "Content-Type", "application/json"))
+        root = json_loads(r.body, 0, NULL);
+    resp_clear(&r);
+    return root;
+}
+
+static long
+jtotal(const json_t *root)
+{
+    json_t *t = json_object_get(root, "total");
+
+    return json_is_integer(t) ? (long)json_integer_value(t) : -1;
+}
+
+/* The hits' doc_ids joined by ',' into @out. */
+static const char *
+hit_ids(const json_t *root, char *out, size_t size)
+{
+    json_t *h;
+    size_t i;
+
+    out[0] = '\0';
+    json_array_foreach(json_object_get(root, "hits"), i, h)
+        snprintf(out + strlen(out), size - strlen(out), "%s%s", i ? "," : "", sval(h, "doc_id"));
+    return out;
+}
+
+/* The count of @value in facet @name, 0 when not listed, -1 when the facet
+ * is missing; with @value NULL the sum of its counts. */
+static long
+facet_count(const json_t *root, const char *name, const char *value)
+{
+    json_t *vals = json_object_get(json_object_get(root, "facets"), name), *v;
+    long sum = 0;
+    size_t i;
+
+    if (!json_is_array(vals))
+        return -1;
+    json_array_foreach(vals, i, v) {
+        if (!json_is_integer(json_object_get(v, "count")))
+            return -1;
+        if (!value)
+            sum += (long)json_integer_value(json_object_get(v, "count"));
+        else if (!strcmp(sval(v, "value"), value))
+            return (long)json_integer_value(json_object_get(v, "count"));
+    }
+    return value ? 0 : sum;
+}
+
+/* Nonzero when every hit is of class @cls. */
+static int
+all_of_class(const json_t *root, const char *cls)
+{
+    json_t *h;
+    size_t i;
+
+    json_array_foreach(json_object_get(root, "hits"), i, h)
+        if (strcmp(sval(h, "class"), cls) != 0)
+            return 0;
+    return 1;
+}
+
+static void
+test_api_filters_public(int port)
+{
+    char ids[512] = "";
+    json_t *root, *f;
+    int st;
+
+    root = api_get(port, "/api/search?q=ki%E1%BB%83m+k%C3%AA", NULL, &st);
+    ok(st == 200 && jtotal(root) == 5 && !strcmp(sval(root, "sort"), "relevance") &&
+           json_is_array(json_object_get(root, "filters")) &&
+           json_array_size(json_object_get(root, "filters")) == 0 &&
+           !json_object_get(root, "facets"),
+       "api: 'kiểm kê' finds the 5 public documents; sort relevance, no filters, no facets "
+       "unless asked (total %ld)", jtotal(root));
+    json_decref(root);
+
+    root = api_get(port, "/api/search?q=kiem+ke&class=bao-cao", NULL, &st);
+    f = json_array_get(json_object_get(root, "filters"), 0);
+    hit_ids(root, ids, sizeof ids);
+    ok(st == 200 && jtotal(root) == 2 && json_array_size(json_object_get(root, "hits")) == 2 &&
+           all_of_class(root, "bao-cao") && !strstr(ids, "k-2012") &&
+           !strcmp(sval(f, "field"), "class") && !strcmp(sval(f, "value"), "bao-cao"),
+       "api: class=bao-cao narrows the hits and the total to the 2 public reports (not the "
+       "restricted one), and says so in filters (total %ld: %s)", jtotal(root), ids);
+    json_decref(root);
+
+    root = api_get(port, "/api/search?q=kiem+ke&year=2005", NULL, &st);
+    hit_ids(root, ids, sizeof ids);
+    ok(st == 200 && jtotal(root) == 1 && !strcmp(ids, "k-2005"),
+       "api: year=2005 finds k-2005 alone (%s)", ids);
+    json_decref(root);
+    root = api_get(port, "/api/search?decade=2000", NULL, &st);
+    hit_ids(root, ids, sizeof ids);
+    ok(st == 200 && jtotal(root) == 2 && !strcmp(ids, "k-2001,k-2005"),
+       "api: a filter alone lists documents: decade=2000 (%s)", ids);
+    json_decref(root);
+    root = api_get(port, "/api/search?year=2012&year=2005", NULL, &st);
+    hit_ids(root, ids, sizeof ids);
+    ok(st == 200 && jtotal(root) == 1 && !strcmp(ids, "k-2005"),
+       "api: year=2012 (restricted) or 2005 is k-2005 alone to the public (%s)", ids);
+    json_decref(root);
+
+    root = api_get(port, "/api/search?q=kiem+ke&sort=newest", NULL, &st);
+    hit_ids(root, ids, sizeof ids);
+    ok(st == 200 && !strcmp(sval(root, "sort"), "newest") &&
+           !strcmp(ids, "k-2020,k-2015,k-2010,k-2005,k-2001"),
+       "api: sort=newest orders by date, newest first (%s)", ids);
+    json_decref(root);
+    root = api_get(port, "/api/search?q=kiem+ke&sort=oldest&class=quyet-dinh", NULL, &st);
+    hit_ids(root, ids, sizeof ids);
+    ok(st == 200 && !strcmp(ids, "k-2005,k-2020"),
+       "api: sort=oldest with a filter: oldest first (%s)", ids);
+    json_decref(root);
+
+    root = api_get(port, "/api/search?q=kiem+ke&facets=1", NULL, &st);
+    ok(st == 200 && json_is_object(json_object_get(root, "facets")) &&
+           json_is_true(json_object_get(root, "facets_exact")),
+       "api: facets=1 adds the facets, counted exactly");
+    ok(facet_count(root, "class", NULL) == 5 && facet_count(root, "year", NULL) == 5 &&
+           facet_count(root, "class", "bao-cao") == 2 &&
+           facet_count(root, "class", "quyet-dinh") == 2 &&
+           facet_count(root, "class", "cong-van") == 1,
+       "api: the class and year counts add up to the 5 public pages (class %ld, year %ld)",
+       facet_count(root, "class", NULL), facet_count(root, "year", NULL));
+    ok(facet_count(root, "year", "2012") == 0 && facet_count(root, "year", "2010") == 1,
+       "api: the restricted document's year is not counted for the public");
+    json_decref(root);
+
+    /* a filter and facets together, with a restricted document in that class */
+    root = api_get(port, "/api/search?q=kiem+ke&class=bao-cao&facets=1", NULL, &st);
+    ok(st == 200 && jtotal(root) == 2 && facet_count(root, "class", "bao-cao") == 2 &&
+           facet_count(root, "class", NULL) == 2 && facet_count(root, "year", "2012") == 0 &&
+           facet_count(root, "year", NULL) == 2 && facet_count(root, "decade", "2010") == 1,
+       "api: class=bao-cao&facets=1: 2 hits, facets of those 2 only, nothing of the "
+       "restricted report (bao-cao %ld, 2012 %ld)",
+       facet_count(root, "class", "bao-cao"), facet_count(root, "year", "2012"));
+    json_decref(root);
+
+    root = api_get(port, "/api/search?q=kiem&class=%FF%FE", NULL, &st);
+    ok(st == 400 && json_is_string(json_object_get(root, "error")) && !json_object_get(root, "hits"),
+       "api: a filter value that is not UTF-8 is 400 with a JSON error");
+    json_decref(root);
+    root = api_get(port, "/api/search?q=kiem&sort=sideways&lang=en", NULL, &st);
+    ok(st == 400 && strstr(sval(root, "error"), "Invalid sort"),
+       "api: an unknown sort is 400, its error in the reader's language: %s",
+       sval(root, "error"));
+    json_decref(root);
+    root = api_get(port, "/api/search?q=kiem&facets=yes", NULL, &st);
+    ok(st == 400 && json_is_string(json_object_get(root, "error")), "api: facets=yes is 400");
+    json_decref(root);
+}
+
+static void
+test_api_filters_cache(int port)
+{
+    json_t *root;
+    char ids[512] = "";
+    long t;
+    int st;
+
+    /* the same words, another filter: each its own answer, also when asked
+     * again (from the cache) */
+    root = api_get(port, "/api/search?q=kiem&class=cong-van", NULL, &st);
+    hit_ids(root, ids, sizeof ids);
+    ok(jtotal(root) == 1 && !strcmp(ids, "k-2015"),
+       "cache: class=cong-van is k-2015 (%s)", ids);
+    json_decref(root);
+    root = api_get(port, "/api/search?q=kiem&class=quyet-dinh", NULL, &st);
+    ok(jtotal(root) == 2 && all_of_class(root, "quyet-dinh"),
+       "cache: then class=quyet-dinh is its 2 decisions, not the kept cong-van answer");
+    json_decref(root);
+    root = api_get(port, "/api/search?q=kiem&class=cong-van", NULL, &st);
+    hit_ids(root, ids, sizeof ids);
+    ok(jtotal(root) == 1 && !strcmp(ids, "k-2015"),
+       "cache: and class=cong-van again is still k-2015 (%s)", ids);
+    json_decref(root);
+    root = api_get(port, "/api/search?q=kiem&class=cong-van&facets=1", NULL, &st);
+    ok(facet_count(root, "class", "cong-van") == 1,
+       "cache: facets=1 is not answered with the kept answer without facets");
+    json_decref(root);
+
+    /* an argument whose name holds the key's old separators (\x01, \x02)
+     * must not share the key of the request it imitates */
+    root = api_get(port, "/api/search?q%01kiem%02year=2015&lang=en", NULL, &st);
+    t = jtotal(root);
+    json_decref(root);
+    root = api_get(port, "/api/search?q=kiem&year=2015&lang=en", NULL, &st);
+    hit_ids(root, ids, sizeof ids);
+    ok(t == 0 && jtotal(root) == 1 && !strcmp(ids, "k-2015"),
+       "cache: an argument named \"q\\x01kiem\\x02year\" asks nothing (total %ld), and "
+       "q=kiem&year=2015 after it gets its own answer (total %ld: %s)", t, jtotal(root), ids);
+    json_decref(root);
+}
+
+static void
+test_api_filters_staff(int port, const char *cookie)
+{
+    json_t *root;
+    char ids[512] = "";
+    int st;
+
+    root = api_get(port, "/api/search?q=kiem+ke&facets=1", cookie, &st);
+    ok(st == 200 && jtotal(root) == 6 && facet_count(root, "class", NULL) == 6 &&
+           facet_count(root, "class", "bao-cao") == 3 && facet_count(root, "year", "2012") == 1,
+       "api, staff: the restricted report is found and counted (total %ld, bao-cao %ld)",
+       jtotal(root), facet_count(root, "class", "bao-cao"));
+    json_decref(root);
+    root = api_get(port, "/api/search?q=kiem+ke&class=bao-cao&facets=1&sort=oldest", cookie, &st);
+    hit_ids(root, ids, sizeof ids);
+    ok(st == 200 && jtotal(root) == 3 && facet_count(root, "year", "2012") == 1 &&
+           !strcmp(ids, "k-2001,k-2010,k-2012"),
+       "api, staff: class=bao-cao holds 3, oldest first (%s)", ids);
+    json_decref(root);
+}
+
+static void
+test_api_filters_bags(int port, const char *cookie)
+{
+    resp_t r;
+
+    http_get(port, "/search?q=kiem&class=bao-cao", &r);
+    ok(r.status == 200 && contains(r, "href=\"/bag?q=kiem&amp;class=bao-cao\""),
+       "a filtered results page offers the bag of all it finds, with its filter");
+    ok(contains(r, "href=\"/api/search?q=kiem&amp;class=bao-cao\""),
+       "and its JSON, with its filter");
+    resp_clear(&r);
+    http_get(port, "/search?year=2005", &r);
+    ok(r.status == 200 && contains(r, "href=\"/bag?year=2005\""),
+       "a filter without words offers it too");
+    resp_clear(&r);
+
+    http_get(port, "/bag?q=kiem&class=bao-cao", &r);
+    ok(valid_bag(&r, "kfilter.zip", 0) && bag_has(&r, "k-2001") && bag_has(&r, "k-2010") &&
+           !bag_has(&r, "k-2005") && !bag_has(&r, "k-2015") && !bag_has(&r, "k-2012"),
+       "/bag?q=&class=: a valid bag of the 2 public reports only (status %d)", r.status);
+    resp_clear(&r);
+    http_get(port, "/bag?year=2005", &r);
+    ok(valid_bag(&r, "kyear.zip", 0) && bag_has(&r, "k-2005") && !bag_has(&r, "k-2020"),
+       "/bag?year=2005: a filter alone is a search too (status %d)", r.status);
+    resp_clear(&r);
+    http_get(port, "/bag?year=2012", &r);
+    ok(r.status == 404 && !bag_has(&r, "k-2012"), "/bag?year=2012: nothing public, 404");
+    resp_clear(&r);
+    http_req(port, "GET", "/bag?q=kiem&class=bao-cao", cookie, NULL, NULL, &r);
+    ok(valid_bag(&r, "kstaff.zip", 0) && bag_has(&r, "k-2012") && bag_has(&r, "k-2001") &&
+           !bag_has(&r, "k-2005"), "staff: the same bag holds the restricted report too");
+    resp_clear(&r);
+    http_get(port, "/bag?q=kiem&class=%FF", &r);
+    ok(r.status == 400 && contains(r, "bộ lọc"), "/bag with a bad filter value is 400");
+    resp_clear(&r);
+    http_get(port, "/bag?q=kiem&sort=sideways", &r);
+    ok(r.status == 400, "/bag with a bad sort is 400, as the results page");
+    resp_clear(&r);
+}
+
+/* A library of its own: six dated documents of three classes, one
+ * restricted, served on another port. */
+static void
+test_api_filters(void)
+{
+    char err[512] = "", session[80], cookie[128], csrf[65], body[160];
+    tl_viewer_t *v = NULL;
+    resp_t r;
+    int port;
+
+    if (build_kiemke_library("klib", err, sizeof err) != 0 ||
+        tl_viewer_start("klib", "127.0.0.1:0", &v, err, sizeof err) != TL_OK) {
+        ok(0, "api filters: the dated library is built and served (%s)", err);
+        return;
+    }
+    port = tl_viewer_port(v);
+    if (login(port, "thuthu", STAFF_PASSWORD, session, &r) != 0) {
+        resp_clear(&r);
+        ok(0, "api filters: sign in");
+        tl_viewer_free(v);
+        return;
+    }
+    resp_clear(&r);
+    snprintf(cookie, sizeof cookie, "tl_session=%s", session);
+    http_req(port, "GET", "/doc/k-2012", cookie, NULL, NULL, &r);
+    if (csrf_of(&r, csrf) != 0)
+        csrf[0] = '\0';
+    resp_clear(&r);
+    snprintf(body, sizeof body, "action=restrict&csrf=%s", csrf);
+    http_req(port, "POST", "/doc/k-2012/access", cookie, body, NULL, &r);
+    ok(r.status == 303, "api filters: staff restrict k-2012 (a bao-cao of 2012)");
+    resp_clear(&r);
+
+    test_api_filters_public(port);
+    test_api_filters_cache(port);
+    test_api_filters_staff(port, cookie);
+    test_api_filters_bags(port, cookie);
+    tl_viewer_free(v);
+}
+
 /* ---- --grow: a big library for bench/web ---------------------------------------- */
 
 static const char *const vocab[] = {
@@ -2476,6 +2865,7 @@ main(int argc, char **argv)
     test_second_start("lib", port);
     test_ipv6("lib");
     test_library_pages(port); /* facets, browsing, corrections */
+    test_api_filters(); /* /api/search and /bag with filters: a library of its own */
 
     tl_viewer_free(v);
     ok(connect_to(AF_INET, port) < 0, "after tl_viewer_free the port is closed");

@@ -1,7 +1,8 @@
 /* download.c - BagIt (RFC 8493) zips for researchers: one document
  * (/bag/ID.zip), a selection (/bag?id=A&id=B..., or POSTed id= fields) and
- * a whole search result (/bag?q=QUERY), written with the archive's BagIt
- * writer into a temporary file that is sent, then gone.
+ * a whole search result (/bag?q=QUERY, with the filters of the results page:
+ * &class=...&year=...), written with the archive's BagIt writer into a
+ * temporary file that is sent, then gone.
  *
  * Only catalogued documents the reader may see go in: a restricted id in a
  * selection is answered as a missing one (404, nothing built), a search
@@ -107,24 +108,53 @@ selection_ids(const _tl_viewer_req_t *r, idlist_t *l)
     }
 }
 
-/* The documents a search for @q finds, in rank order.  TL_OK, or an error
- * with @msg; l->too_many when they are more than l->max. */
+/* The documents the search @qy finds (its words and filters), in rank
+ * order.  TL_OK, or an error with @msg; l->too_many when they are more
+ * than l->max. */
 static tl_status_t
-result_ids(const _tl_viewer_req_t *r, const char *q, idlist_t *l, char *msg, size_t msgsize)
+result_ids(const _tl_viewer_req_t *r, const _tl_viewer_query_t *qy, idlist_t *l, char *msg,
+           size_t msgsize)
 {
-    tl_results_t *res = NULL;
-    tl_status_t st = _tl_viewer_search(r, q, 0, 10000, &res, msg, msgsize);
+    tl_search_opts_t o;
+    tl_found_t *f = NULL;
+    tl_status_t st;
     size_t i;
 
-    if (st != TL_OK)
+    memset(&o, 0, sizeof o);
+    _tl_viewer_query_opts(qy, &o);
+    /* one hit per document, and one more than a bag holds to tell a
+     * result that is too big */
+    o.by_doc = 1;
+    o.limit = l->max < 10000 ? l->max + 1 : 10000;
+    if ((st = _tl_viewer_find(r, &o, &f, msg, msgsize)) != TL_OK)
         return st;
-    for (i = 0; res && i < res->n_hits && !l->too_many; i++)
-        ids_add(l, res->hits[i].doc_id);
-    /* pages past the 10,000th may belong to yet other documents */
-    if (res && res->total > res->n_hits && !l->too_many)
+    for (i = 0; f && i < f->n_hits && !l->too_many; i++)
+        ids_add(l, f->hits[i].doc_id);
+    /* documents past the 10,000th (when a bag may hold that many) */
+    if (f && f->n_hits == o.limit && f->total > f->n_hits && !l->too_many)
         l->too_many = 1;
-    tl_results_free(res);
+    tl_found_free(f);
     return l->nomem ? TL_ERR_NOMEM : TL_OK;
+}
+
+/* "the results of the search "q" with class=..., year=..." for the bag's
+ * description, into @out. */
+static void
+describe_search(const _tl_viewer_query_t *qy, char *out, size_t size)
+{
+    tl_buf_t b;
+    size_t i;
+    char *s;
+
+    tl_buf_init(&b);
+    tl_buf_adds(&b, "the results of the search");
+    if (*qy->q)
+        tl_buf_addf(&b, " \"%s\"", qy->q);
+    for (i = 0; i < qy->n; i++)
+        tl_buf_addf(&b, "%s%s=%s", i ? ", " : " with ", qy->f[i].field, qy->f[i].value);
+    s = tl_buf_steal(&b);
+    snprintf(out, size, "%s", s ? s : "the results of a search");
+    free(s);
 }
 
 /* ---- sizes ------------------------------------------------------------------------ */
@@ -326,20 +356,78 @@ may_have(const _tl_viewer_req_t *r, const char *id)
            (r->staff || !_tl_viewer_is_restricted(r->v, id));
 }
 
+/* /bag?q=...&class=...: every document the search finds, read as the
+ * results page reads it. */
+static enum MHD_Result
+search_bag(const _tl_viewer_req_t *r, idlist_t *l)
+{
+    _tl_viewer_query_t qy;
+    const char *why = NULL;
+    char msg[256], sel[1200];
+    enum MHD_Result ret;
+    tl_status_t st;
+    size_t i, n;
+
+    st = _tl_viewer_query_read(r, &qy, &why);
+    if (st == TL_OK && !*qy.q && !qy.n) {
+        st = TL_ERR_ARG;
+        why = TR(r, "Từ khóa trống, quá dài hoặc không phải UTF-8.",
+                 "The query is empty, too long or not UTF-8.");
+    }
+    if (st != TL_OK) {
+        _tl_viewer_query_clear(&qy);
+        if (st != TL_ERR_ARG)
+            return _tl_viewer_send(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, 0, NULL);
+        return send_problem(r, MHD_HTTP_BAD_REQUEST, TR(r, "Yêu cầu không hợp lệ", "Bad request"),
+                            why);
+    }
+    st = result_ids(r, &qy, l, msg, sizeof msg);
+    if (st != TL_OK) {
+        ids_free(l);
+        _tl_viewer_query_clear(&qy);
+        return send_problem(r, st == TL_ERR_ARG ? MHD_HTTP_BAD_REQUEST
+                                                : MHD_HTTP_INTERNAL_SERVER_ERROR,
+                            TR(r, "Không tìm được", "The search failed"), msg);
+    }
+    describe_search(&qy, sel, sizeof sel);
+    _tl_viewer_query_clear(&qy);
+    if (l->too_many) {
+        ids_free(l);
+        return too_many(r, 1);
+    }
+    /* the search leaves restricted documents out; check again, each */
+    for (i = n = 0; i < l->n; i++) {
+        if (may_have(r, l->ids[i]))
+            l->ids[n++] = l->ids[i];
+        else
+            free(l->ids[i]);
+    }
+    l->n = n;
+    if (!l->n) {
+        ids_free(l);
+        return send_problem(r, MHD_HTTP_NOT_FOUND, TR(r, "Không có kết quả", "Nothing found"),
+                            TR(r, "Tìm kiếm này không thấy tài liệu nào.",
+                               "This search finds no document."));
+    }
+    ret = send_bag(r, l->ids, l->n, sel, "tulieu-search-bagit.zip");
+    ids_free(l);
+    return ret;
+}
+
 /*
  * _tl_viewer_serve_download()
  *
  *  /bag/ID.zip          one document
  *  /bag?id=A&id=B...    a selection (also POST /bag with id= fields)
- *  /bag?q=QUERY         every document a search finds
+ *  /bag?q=QUERY         every document a search finds; the filters of the
+ *                       results page (class=, year=...) narrow it, alone too
  *  @rest is the URL after "/bag".
  */
 enum MHD_Result
 _tl_viewer_serve_download(const _tl_viewer_req_t *r, const char *rest)
 {
     idlist_t l;
-    char id[80], msg[256], fname[128], sel[1200];
-    const char *q;
+    char id[80], fname[128], sel[1200];
     enum MHD_Result ret;
     size_t i, n;
 
@@ -364,46 +452,8 @@ _tl_viewer_serve_download(const _tl_viewer_req_t *r, const char *rest)
     if (rest[0] != '\0')
         return not_found(r, "");
 
-    q = MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, "q");
-    if (q && !r->form) { /* a search result */
-        size_t ql = strlen(q);
-        tl_status_t st;
-        if (ql == 0 || ql > TL_VIEWER_MAX_QUERY || !tl_text_valid_utf8(q, ql))
-            return send_problem(r, MHD_HTTP_BAD_REQUEST,
-                                TR(r, "Yêu cầu không hợp lệ", "Bad request"),
-                                TR(r, "Từ khóa trống, quá dài hoặc không phải UTF-8.",
-                                   "The query is empty, too long or not UTF-8."));
-        st = result_ids(r, q, &l, msg, sizeof msg);
-        if (st != TL_OK) {
-            ids_free(&l);
-            return send_problem(r, st == TL_ERR_ARG ? MHD_HTTP_BAD_REQUEST
-                                                    : MHD_HTTP_INTERNAL_SERVER_ERROR,
-                                TR(r, "Không tìm được", "The search failed"), msg);
-        }
-        if (l.too_many) {
-            ids_free(&l);
-            return too_many(r, 1);
-        }
-        /* the search leaves restricted documents out; check again, each */
-        for (i = n = 0; i < l.n; i++) {
-            if (may_have(r, l.ids[i]))
-                l.ids[n++] = l.ids[i];
-            else
-                free(l.ids[i]);
-        }
-        l.n = n;
-        if (!l.n) {
-            ids_free(&l);
-            return send_problem(r, MHD_HTTP_NOT_FOUND,
-                                TR(r, "Không có kết quả", "Nothing found"),
-                                TR(r, "Tìm kiếm này không thấy tài liệu nào.",
-                                   "This search finds no document."));
-        }
-        snprintf(sel, sizeof sel, "the results of the search \"%.1000s\"", q);
-        ret = send_bag(r, l.ids, l.n, sel, "tulieu-search-bagit.zip");
-        ids_free(&l);
-        return ret;
-    }
+    if (!r->form && _tl_viewer_query_given(r)) /* a search result */
+        return search_bag(r, &l);
 
     selection_ids(r, &l);
     if (l.nomem) {

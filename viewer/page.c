@@ -368,8 +368,53 @@ hit_to_json(const tl_hit_t *h)
     return o;
 }
 
+/* [{"field": ..., "value": ...}, ...] of the filters applied. */
+static json_t *
+filters_to_json(const _tl_viewer_query_t *qy)
+{
+    json_t *a = json_array(), *o;
+    size_t i;
+
+    for (i = 0; a && i < qy->n; i++) {
+        if (!(o = json_object()) || json_array_append_new(a, o) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+        json_object_set_new(o, "field", jstr(qy->f[i].field));
+        json_object_set_new(o, "value", jstr(qy->f[i].value));
+    }
+    return a;
+}
+
+/* {"class": [{"value": ..., "count": N}, ...], ...}: every facet the index
+ * counted, most frequent value first. */
+static json_t *
+facets_to_json(const tl_found_t *f)
+{
+    json_t *root = json_object(), *vals, *o;
+    size_t i, k;
+
+    for (i = 0; root && f && i < f->n_facets; i++) {
+        const tl_facet_t *fc = &f->facets[i];
+        if (!(vals = json_array()) || json_object_set_new(root, fc->name, vals) != 0) {
+            json_decref(root);
+            return NULL;
+        }
+        for (k = 0; k < fc->n_values; k++) {
+            if (!(o = json_object()) || json_array_append_new(vals, o) != 0) {
+                json_decref(root);
+                return NULL;
+            }
+            json_object_set_new(o, "value", jstr(fc->values[k].value));
+            json_object_set_new(o, "count", json_integer((json_int_t)fc->values[k].count));
+        }
+    }
+    return root;
+}
+
 char *
-_tl_viewer_json_search(const _tl_viewer_search_t *s)
+_tl_viewer_json_search(const _tl_viewer_query_t *qy, const tl_found_t *f, int facets,
+                       const char *problem)
 {
     json_t *root = json_object(), *hits = NULL;
     char *out = NULL;
@@ -377,20 +422,29 @@ _tl_viewer_json_search(const _tl_viewer_search_t *s)
 
     if (!root)
         return NULL;
-    if (s->problem) {
-        json_object_set_new(root, "error", jstr(s->problem));
+    if (problem || !qy) {
+        json_object_set_new(root, "error", jstr(problem ? problem : "no search"));
         out = json_dumps(root, JSON_COMPACT);
         json_decref(root);
         return out;
     }
-    json_object_set_new(root, "query", jstr(s->query ? s->query : ""));
-    json_object_set_new(root, "page", json_integer((json_int_t)s->page));
+    json_object_set_new(root, "query", jstr(qy->q ? qy->q : ""));
+    json_object_set_new(root, "page", json_integer((json_int_t)qy->page));
     json_object_set_new(root, "per_page", json_integer(TL_VIEWER_PER_PAGE));
-    json_object_set_new(root, "total", json_integer(s->res ? (json_int_t)s->res->total : 0));
+    json_object_set_new(root, "total", json_integer(f ? (json_int_t)f->total : 0));
+    json_object_set_new(root, "sort", jstr(_tl_viewer_sort_name(qy->sort)));
+    if (json_object_set_new(root, "filters", filters_to_json(qy)) != 0)
+        goto fail;
+    if (facets) {
+        if (json_object_set_new(root, "facets", facets_to_json(f)) != 0)
+            goto fail;
+        /* no index yet: nothing to count, and that is exact */
+        json_object_set_new(root, "facets_exact", json_boolean(!f || f->facets_exact));
+    }
     if (!(hits = json_array()) || json_object_set_new(root, "hits", hits) != 0)
         goto fail;
-    for (i = 0; s->res && i < s->res->n_hits; i++)
-        if (json_array_append_new(hits, hit_to_json(&s->res->hits[i])) != 0)
+    for (i = 0; f && i < f->n_hits; i++)
+        if (json_array_append_new(hits, hit_to_json(&f->hits[i])) != 0)
             goto fail;
     out = json_dumps(root, JSON_COMPACT);
 fail:

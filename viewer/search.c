@@ -1,8 +1,11 @@
-/* search.c - the results page with facets: filters as query parameters
- * (class=, year=, decade=, creator=, subject=, province=; one field's values
- * ORed, fields ANDed), removable chips for the active ones, sorting and a
- * pager that keep them.  Facets are counted over the same matches as the
- * results, without the documents the reader may not see. */
+/* search.c - searching: the one reader of a search request (q, page, sort
+ * and filters as query parameters: class=, year=, decade=, creator=,
+ * subject=, province=; one field's values ORed, fields ANDed) shared by the
+ * results page, the JSON API and the BagIt download of a result; the
+ * results page with facets, removable chips for the active filters,
+ * sorting and a pager that keep them; and /api/search.  Facets are counted
+ * over the same matches as the results, without the documents the reader
+ * may not see. */
 #include "config.h"
 #include "viewer-private.h"
 
@@ -10,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FILTERS     16   /* filter parameters read from one request */
-#define MAX_FILTER_LEN  200  /* bytes of one filter value */
 #define FACET_SHOWN     12   /* values shown per facet beside the results */
 
 /* The facets as the index names them, with their labels. */
@@ -65,18 +66,27 @@ known_facet(const char *name)
     return 0;
 }
 
+static const char *const sort_keys[] = {"relevance", "newest", "oldest"};
+
+const char *
+_tl_viewer_sort_name(tl_sort_t sort)
+{
+    return (unsigned)sort < 3 ? sort_keys[sort] : sort_keys[0];
+}
+
+/* What collecting the filter parameters found wrong. */
 typedef struct {
-    tl_filter_t f[MAX_FILTERS];
-    char       *val[MAX_FILTERS]; /* owned NFC copies of the values */
-    size_t      n;
-    int         bad;              /* a value that is not UTF-8 text */
-} filters_t;
+    _tl_viewer_query_t *qy;
+    int bad;   /* a value that is not UTF-8 text */
+    int nomem;
+} collect_t;
 
 /* Collects the filter parameters of the query string. */
 static enum MHD_Result
 collect_filter(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-    filters_t *fs = cls;
+    collect_t *cs = cls;
+    _tl_viewer_query_t *fs = cs->qy;
     size_t len, i;
     char *nfc;
 
@@ -86,17 +96,21 @@ collect_filter(void *cls, enum MHD_ValueKind kind, const char *key, const char *
     len = strlen(value);
     if (len == 0)
         return MHD_YES;
-    if (len > MAX_FILTER_LEN || !tl_text_valid_utf8(value, len)) {
-        fs->bad = 1;
+    if (len > TL_VIEWER_MAX_FILTER_LEN || !tl_text_valid_utf8(value, len)) {
+        cs->bad = 1;
         return MHD_YES;
     }
     for (i = 0; i < len; i++)
         if ((unsigned char)value[i] < 0x20) {
-            fs->bad = 1;
+            cs->bad = 1;
             return MHD_YES;
         }
-    if (fs->n >= MAX_FILTERS || !(nfc = tl_text_nfc(value)))
+    if (fs->n >= TL_VIEWER_MAX_FILTERS)
         return MHD_YES;
+    if (!(nfc = tl_text_nfc(value))) {
+        cs->nomem = 1; /* dropping it would widen the search unasked */
+        return MHD_NO;
+    }
     for (i = 0; i < fs->n; i++)
         if (!strcmp(fs->f[i].field, key) && !strcmp(fs->val[i], nfc)) {
             free(nfc);
@@ -111,18 +125,88 @@ collect_filter(void *cls, enum MHD_ValueKind kind, const char *key, const char *
     return MHD_YES;
 }
 
-static void
-filters_free(filters_t *fs)
+void
+_tl_viewer_query_clear(_tl_viewer_query_t *qy)
 {
     size_t i;
 
-    for (i = 0; i < fs->n; i++)
-        free(fs->val[i]);
-    fs->n = 0;
+    for (i = 0; i < qy->n; i++)
+        free(qy->val[i]);
+    free(qy->q);
+    memset(qy, 0, sizeof *qy);
+}
+
+tl_status_t
+_tl_viewer_query_read(const _tl_viewer_req_t *r, _tl_viewer_query_t *qy, const char **why)
+{
+    const char *sort = MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, "sort");
+    collect_t cs;
+    size_t k;
+
+    memset(qy, 0, sizeof *qy);
+    *why = NULL;
+    if (!(qy->q = _tl_viewer_arg_query(r, why)))
+        return *why ? TL_ERR_ARG : TL_ERR_NOMEM;
+    if (!(qy->page = _tl_viewer_arg_page(r))) {
+        *why = TR(r, "Số trang không hợp lệ.", "Invalid page number.");
+        return TL_ERR_ARG;
+    }
+    if (sort && *sort) {
+        for (k = 0; k < 3 && strcmp(sort, sort_keys[k]) != 0; k++)
+            ;
+        if (k == 3) {
+            *why = TR(r, "Cách sắp xếp không hợp lệ (relevance, newest, oldest).",
+                      "Invalid sort (relevance, newest, oldest).");
+            return TL_ERR_ARG;
+        }
+        qy->sort = (tl_sort_t)k;
+    }
+    memset(&cs, 0, sizeof cs);
+    cs.qy = qy;
+    MHD_get_connection_values(r->c, MHD_GET_ARGUMENT_KIND, collect_filter, &cs);
+    if (cs.nomem)
+        return TL_ERR_NOMEM;
+    if (cs.bad) {
+        *why = TR(r, "Giá trị bộ lọc không hợp lệ.", "Invalid filter value.");
+        return TL_ERR_ARG;
+    }
+    return TL_OK;
+}
+
+static enum MHD_Result
+find_search_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    int *found = cls;
+
+    (void)kind;
+    (void)value;
+    if (key && (!strcmp(key, "q") || known_facet(key))) {
+        *found = 1;
+        return MHD_NO; /* enough */
+    }
+    return MHD_YES;
+}
+
+int
+_tl_viewer_query_given(const _tl_viewer_req_t *r)
+{
+    int found = 0;
+
+    MHD_get_connection_values(r->c, MHD_GET_ARGUMENT_KIND, find_search_arg, &found);
+    return found;
+}
+
+void
+_tl_viewer_query_opts(const _tl_viewer_query_t *qy, tl_search_opts_t *o)
+{
+    o->query = qy->q;
+    o->filters = qy->f;
+    o->n_filters = qy->n;
+    o->sort = qy->sort;
 }
 
 static int
-has_filter(const filters_t *fs, const char *field, const char *value)
+has_filter(const _tl_viewer_query_t *fs, const char *field, const char *value)
 {
     size_t i;
 
@@ -136,25 +220,24 @@ has_filter(const filters_t *fs, const char *field, const char *value)
 typedef struct {
     const _tl_viewer_req_t *req;
     const char *q;          /* "" when none */
-    filters_t  *fs;
+    const _tl_viewer_query_t *fs;
     tl_sort_t   sort;
     size_t      page;
     int         by_doc;     /* browsing (no words): one hit per document */
 } view_t;
 
-static const char *const sort_keys[] = {"relevance", "newest", "oldest"};
-
-/* Appends the /search URL of @v (raw, to be escaped into an attribute), with
- * filter @skip (an index, or -1) left out, @add_field=@add_value added,
- * sort @sort and results page @page. */
+/* Appends the URL of @v at @path ("/search", "/api/search", "/bag"; raw,
+ * to be escaped into an attribute), with filter @skip (an index, or -1)
+ * left out, @add_field=@add_value added, sort @sort and results page
+ * @page. */
 static void
-add_url(tl_buf_t *b, const view_t *v, long skip, const char *add_field, const char *add_value,
-        tl_sort_t sort, size_t page)
+add_url(tl_buf_t *b, const view_t *v, const char *path, long skip, const char *add_field,
+        const char *add_value, tl_sort_t sort, size_t page)
 {
     size_t i;
     char sep = '?';
 
-    tl_buf_adds(b, "/search");
+    tl_buf_adds(b, path);
     if (*v->q) {
         tl_buf_adds(b, "?q=");
         _tl_viewer_url_encode(b, v->q);
@@ -189,10 +272,28 @@ add_link_open(tl_buf_t *b, const view_t *v, const char *cls, long skip, const ch
     char *url;
 
     tl_buf_init(&u);
-    add_url(&u, v, skip, add_field, add_value, sort, page);
+    add_url(&u, v, "/search", skip, add_field, add_value, sort, page);
     url = tl_buf_steal(&u);
     tl_buf_addf(b, "<a class=\"%s\" href=\"", cls);
     tl_buf_add_escaped(b, url ? url : "/search");
+    tl_buf_adds(b, "\">");
+    free(url);
+}
+
+/* <a class=@cls href="URL"> to the same search at @path: the JSON API
+ * (with sort and page) or the BagIt download of it all (without). */
+static void
+add_door_open(tl_buf_t *b, const view_t *v, const char *cls, const char *path, int whole)
+{
+    tl_buf_t u;
+    char *url;
+
+    tl_buf_init(&u);
+    add_url(&u, v, path, -1, NULL, NULL, whole ? TL_SORT_RELEVANCE : v->sort,
+            whole ? 1 : v->page);
+    url = tl_buf_steal(&u);
+    tl_buf_addf(b, "<a class=\"%s\" href=\"", cls);
+    tl_buf_add_escaped(b, url ? url : path);
     tl_buf_adds(b, "\">");
     free(url);
 }
@@ -306,8 +407,8 @@ add_facets(tl_buf_t *b, const view_t *v, const tl_found_t *f)
 }
 
 /* Under the hits: a button that downloads the documents ticked on the page
- * as one BagIt zip (download.c), and, for a search by words alone, a link
- * to download everything it finds (/bag?q= takes no filters). */
+ * as one BagIt zip (download.c), and a link to download everything the
+ * search finds, its filters included (/bag?q=...&class=...). */
 static void
 add_bag_form(tl_buf_t *b, const view_t *v)
 {
@@ -316,10 +417,10 @@ add_bag_form(tl_buf_t *b, const view_t *v)
     tl_buf_addf(b, "<form id=\"bag\" class=\"bag\" action=\"/bag\" method=\"get\">"
                    "<button type=\"submit\">%s</button>",
                 TR(R, "Tải các tài liệu đã chọn (BagIt)", "Download the picked documents (BagIt)"));
-    if (*v->q && v->fs->n == 0) {
-        tl_buf_adds(b, " <a href=\"/bag?q=");
-        _tl_viewer_url_encode(b, v->q); /* nothing to escape in it */
-        tl_buf_addf(b, "\">%s</a>",
+    if (*v->q || v->fs->n) {
+        tl_buf_adds(b, " ");
+        add_door_open(b, v, "bag-all", "/bag", 1);
+        tl_buf_addf(b, "%s</a>",
                     TR(R, "Tải mọi tài liệu tìm thấy (BagIt)", "Download every document found (BagIt)"));
     }
     tl_buf_adds(b, "</form>\n");
@@ -436,11 +537,9 @@ render(const view_t *v, const tl_found_t *f, const char *problem)
         if (n_pages > 1)
             tl_buf_addf(&b, " · %s %zu / %zu", TR(R, "trang", "page"), v->page, n_pages);
         tl_buf_adds(&b, "</span>");
-        if (*v->q) {
-            tl_buf_adds(&b, " <a class=\"json\" href=\"/api/search?q=");
-            _tl_viewer_url_encode(&b, v->q); /* nothing to escape in it */
-            tl_buf_addf(&b, "\">%s</a>", TR(R, "Dạng JSON", "As JSON"));
-        }
+        tl_buf_adds(&b, " ");
+        add_door_open(&b, v, "json", "/api/search", 0);
+        tl_buf_addf(&b, "%s</a>", TR(R, "Dạng JSON", "As JSON"));
         tl_buf_adds(&b, "</p>\n");
         add_sort(&b, v);
         tl_buf_addf(&b, "</div>\n<ol class=\"hits\" start=\"%zu\">\n",
@@ -490,80 +589,71 @@ _tl_viewer_find(const _tl_viewer_req_t *r, tl_search_opts_t *o, tl_found_t **out
     return st;
 }
 
+/* Runs the search @qy asks for with @o (the caller set the rest) into *@f;
+ * TL_OK, else *@code (400 or 500) and @problem says why. */
+static tl_status_t
+run_search(const _tl_viewer_req_t *r, const _tl_viewer_query_t *qy, tl_search_opts_t *o,
+           tl_found_t **f, unsigned *code, char *problem, size_t psize)
+{
+    char msg[256];
+    tl_status_t st;
+
+    _tl_viewer_query_opts(qy, o);
+    o->offset = (qy->page - 1) * TL_VIEWER_PER_PAGE;
+    st = _tl_viewer_find(r, o, f, msg, sizeof msg);
+    if (st == TL_ERR_ARG) {
+        *code = MHD_HTTP_BAD_REQUEST;
+        snprintf(problem, psize, "%s: %s", TR(r, "Câu truy vấn không hợp lệ", "Invalid query"),
+                 msg);
+    } else if (st != TL_OK) {
+        *code = MHD_HTTP_INTERNAL_SERVER_ERROR;
+        snprintf(problem, psize, "%s: %s", TR(r, "Lỗi chỉ mục", "Index error"), msg);
+    }
+    return st;
+}
+
 /* The results page with its facets: *@code and the malloc'ed HTML. */
 static char *
 search_page(const _tl_viewer_req_t *r, unsigned *code)
 {
-    filters_t fs;
+    _tl_viewer_query_t qy;
     view_t v;
     tl_search_opts_t o;
     tl_found_t *f = NULL;
-    const char *why = NULL, *sort = MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND,
-                                                                "sort");
-    char msg[256], problem[320];
-    char *q = _tl_viewer_arg_query(r, &why), *html;
-    size_t k;
+    const char *why = NULL;
+    char problem[320];
+    char *html;
+    tl_status_t st;
 
     *code = MHD_HTTP_OK;
-    if (!q && !why) {
-        *code = MHD_HTTP_INTERNAL_SERVER_ERROR;
-        return NULL;
-    }
-    memset(&fs, 0, sizeof fs);
-    memset(&v, 0, sizeof v);
-    v.req = r;
-    v.fs = &fs;
-    if (!why && !(v.page = _tl_viewer_arg_page(r)))
-        why = TR(r, "Số trang không hợp lệ.", "Invalid page number.");
-    if (!why && sort && *sort) {
-        for (k = 0; k < 3 && strcmp(sort, sort_keys[k]) != 0; k++)
-            ;
-        if (k == 3)
-            why = TR(r, "Cách sắp xếp không hợp lệ (relevance, newest, oldest).",
-                     "Invalid sort (relevance, newest, oldest).");
-        else
-            v.sort = (tl_sort_t)k;
-    }
-    if (!why) {
-        MHD_get_connection_values(r->c, MHD_GET_ARGUMENT_KIND, collect_filter, &fs);
-        if (fs.bad)
-            why = TR(r, "Giá trị bộ lọc không hợp lệ.", "Invalid filter value.");
-    }
-    if (why) {
-        free(q);
-        filters_free(&fs);
+    st = _tl_viewer_query_read(r, &qy, &why);
+    if (st != TL_OK) {
+        _tl_viewer_query_clear(&qy);
+        if (st != TL_ERR_ARG) {
+            *code = MHD_HTTP_INTERNAL_SERVER_ERROR;
+            return NULL;
+        }
         *code = MHD_HTTP_BAD_REQUEST;
         return _tl_viewer_html_error(r, MHD_HTTP_BAD_REQUEST,
                                      TR(r, "Yêu cầu không hợp lệ", "Bad request"), why);
     }
-    v.q = q;
-    v.by_doc = !*q;
+    memset(&v, 0, sizeof v);
+    v.req = r;
+    v.fs = &qy;
+    v.q = qy.q;
+    v.sort = qy.sort;
+    v.page = qy.page;
+    v.by_doc = !*qy.q;
     memset(&o, 0, sizeof o);
-    o.query = q;
-    o.filters = fs.f;
-    o.n_filters = fs.n;
-    o.sort = v.sort;
     o.by_doc = v.by_doc;
     o.facets = 1;
     o.facet_values = 50;
-    o.offset = (v.page - 1) * TL_VIEWER_PER_PAGE;
     /* with no words and no filter only the facets are shown */
-    o.limit = *q || fs.n ? TL_VIEWER_PER_PAGE : 0;
-    {
-        tl_status_t st = _tl_viewer_find(r, &o, &f, msg, sizeof msg);
-        if (st == TL_ERR_ARG) {
-            *code = MHD_HTTP_BAD_REQUEST;
-            snprintf(problem, sizeof problem, "%s: %s",
-                     TR(r, "Câu truy vấn không hợp lệ", "Invalid query"), msg);
-        } else if (st != TL_OK) {
-            *code = MHD_HTTP_INTERNAL_SERVER_ERROR;
-            snprintf(problem, sizeof problem, "%s: %s", TR(r, "Lỗi chỉ mục", "Index error"), msg);
-        }
-    }
+    o.limit = *qy.q || qy.n ? TL_VIEWER_PER_PAGE : 0;
+    run_search(r, &qy, &o, &f, code, problem, sizeof problem);
     html = render(&v, f, *code == MHD_HTTP_OK ? NULL : problem);
     tl_found_free(f);
-    filters_free(&fs);
-    free(q);
+    _tl_viewer_query_clear(&qy);
     return html;
 }
 
@@ -571,4 +661,67 @@ enum MHD_Result
 _tl_viewer_serve_search_page(const _tl_viewer_req_t *r)
 {
     return _tl_viewer_send_cached(r, "text/html; charset=utf-8", search_page);
+}
+
+/* facets=1 asks /api/search for the facets too (they cost a lot more than
+ * the hits); 0 or nothing, not.  0 or 1 into *@on; -1 when invalid. */
+static int
+arg_facets(const _tl_viewer_req_t *r, int *on)
+{
+    const char *a = MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, "facets");
+
+    *on = a && !strcmp(a, "1");
+    return !a || !*a || !strcmp(a, "0") || *on ? 0 : -1;
+}
+
+/* The answer of /api/search: the search of the results page as JSON.
+ * With no words and no filter nothing is searched (total 0, no hits), but
+ * facets=1 still gives the facets of the whole library, as the page shows
+ * them beside its prompt. */
+static char *
+search_answer(const _tl_viewer_req_t *r, unsigned *code)
+{
+    _tl_viewer_query_t qy;
+    tl_search_opts_t o;
+    tl_found_t *f = NULL;
+    const char *why = NULL;
+    char problem[320], *body;
+    int facets = 0, searched;
+    tl_status_t st;
+
+    *code = MHD_HTTP_OK;
+    st = _tl_viewer_query_read(r, &qy, &why);
+    if (st == TL_OK && arg_facets(r, &facets) != 0) {
+        why = TR(r, "Tham số facets không hợp lệ (0 hoặc 1).", "Invalid facets (0 or 1).");
+        st = TL_ERR_ARG;
+    }
+    if (st != TL_OK) {
+        _tl_viewer_query_clear(&qy);
+        if (st != TL_ERR_ARG)
+            return NULL;
+        *code = MHD_HTTP_BAD_REQUEST;
+        return _tl_viewer_json_search(NULL, NULL, 0, why);
+    }
+    searched = *qy.q || qy.n;
+    memset(&o, 0, sizeof o);
+    o.by_doc = !*qy.q; /* browsing by filters alone: one hit per document */
+    o.limit = searched ? TL_VIEWER_PER_PAGE : 0;
+    o.facets = facets;
+    if ((searched || facets) &&
+        run_search(r, &qy, &o, &f, code, problem, sizeof problem) != TL_OK) {
+        body = _tl_viewer_json_search(NULL, NULL, 0, problem);
+    } else {
+        if (f && !searched)
+            f->total = 0; /* only the facets were asked for */
+        body = _tl_viewer_json_search(&qy, f, facets, NULL);
+    }
+    tl_found_free(f);
+    _tl_viewer_query_clear(&qy);
+    return body;
+}
+
+enum MHD_Result
+_tl_viewer_serve_search_api(const _tl_viewer_req_t *r)
+{
+    return _tl_viewer_send_cached(r, "application/json; charset=utf-8", search_answer);
 }

@@ -1,5 +1,7 @@
 /* server.c - the web e-library's HTTP side: libmicrohttpd on a small thread
- * pool, the listen address, routing, and the searches behind the pages. */
+ * pool, the listen address, routing, the pool of index handles, the list of
+ * restricted documents and the result cache behind the searches (which
+ * search.c runs, for every door). */
 #include "config.h"
 #include "tl_viewer.h"
 #include "viewer-private.h"
@@ -468,43 +470,6 @@ _tl_viewer_hidden(const _tl_viewer_req_t *r, char ***ids, size_t *n)
     return restricted_cached((tl_viewer_t *)r->v, ids, n);
 }
 
-/* Runs the search for @q, page @page, without what the reader may not see.
- * On success *@res holds the results (free with tl_results_free(); NULL
- * when the library has no index). */
-tl_status_t
-_tl_viewer_search(const _tl_viewer_req_t *r, const char *q, size_t offset, size_t limit,
-                  tl_results_t **res, char *msg, size_t msgsize)
-{
-    tl_viewer_t *v = (tl_viewer_t *)r->v;
-    tl_status_t st;
-    tl_index_t *idx;
-    char **hidden = NULL;
-    size_t n_hidden = 0;
-
-    *res = NULL;
-    msg[0] = '\0';
-    if (_tl_viewer_hidden(r, &hidden, &n_hidden) != TL_OK) {
-        tl_errbuf_set(msg, msgsize, "cannot read the access list");
-        return TL_ERR_DB;
-    }
-    idx = take_index(v, &st, msg, msgsize);
-    if (idx) {
-        st = n_hidden ? tl_index_search_excluding(idx, q, (const char *const *)hidden, n_hidden,
-                                                  offset, limit, res)
-                      : tl_index_search(idx, q, offset, limit, res);
-        if (st != TL_OK) {
-            const char *m = tl_index_errmsg(idx);
-            tl_errbuf_set(msg, msgsize, "%s", m && *m ? m : tl_status_to_string(st));
-            tl_results_free(*res);
-            *res = NULL;
-        }
-    }
-    /* a bad query is the query's fault, not the handle's */
-    put_index(v, idx, st == TL_OK || st == TL_ERR_ARG);
-    _tl_viewer_strv_free(hidden, n_hidden);
-    return st;
-}
-
 /* Pages the reader may see. */
 static size_t
 library_page_count(const _tl_viewer_req_t *r)
@@ -584,20 +549,37 @@ take_stamp(const tl_viewer_t *v, stamp_t *st)
     return 0;
 }
 
+/* Appends @s with its length before it ("5:class"), or "-" for none, so
+ * that no key, value or path can pass for a separator: with plain
+ * separators an argument named "q\x01x\x02class" with value "a" would
+ * share the key of q=x&class=a, and whoever asked first would set the
+ * other's answer. */
+static void
+key_part(tl_buf_t *b, const char *s)
+{
+    if (!s) {
+        tl_buf_adds(b, "-");
+        return;
+    }
+    tl_buf_addf(b, "%zu:", strlen(s));
+    tl_buf_adds(b, s);
+}
+
 static enum MHD_Result
 key_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
     tl_buf_t *b = cls;
 
     (void)kind;
-    tl_buf_adds(b, key ? key : "");
-    tl_buf_add(b, "\x01", 1);
-    tl_buf_adds(b, value ? value : "");
-    tl_buf_add(b, "\x02", 1);
+    key_part(b, key);
+    key_part(b, value);
     return MHD_YES;
 }
 
-/* The cache key of a public request, or NULL (staff, or too long). */
+/* The cache key of a public request, or NULL (staff, or too long): the
+ * path, the language and every argument as given (so two requests that
+ * differ in any filter, sort, page or facets=, or in their order, are
+ * kept apart). */
 static char *
 cache_key(const _tl_viewer_req_t *r)
 {
@@ -606,8 +588,8 @@ cache_key(const _tl_viewer_req_t *r)
     if (r->staff || !r->v->cache)
         return NULL;
     tl_buf_init(&b);
-    tl_buf_adds(&b, r->url);
-    tl_buf_adds(&b, r->en ? "\x03" "en\x03" : "\x03" "vi\x03");
+    key_part(&b, r->url);
+    tl_buf_adds(&b, r->en ? "en" : "vi");
     MHD_get_connection_values(r->c, MHD_GET_ARGUMENT_KIND, key_arg, &b);
     if (b.failed || b.len > CACHE_MAX_KEY) {
         tl_buf_free(&b);
@@ -727,53 +709,6 @@ static enum MHD_Result
 serve_home(const _tl_viewer_req_t *r)
 {
     return send_html(r, MHD_HTTP_OK, _tl_viewer_html_home(r, library_page_count(r)));
-}
-
-/* The answer of /api/search (the JSON search; the HTML page with facets is
- * search.c's): *@code and the malloc'ed body (NULL when out of memory). */
-static char *
-search_answer(const _tl_viewer_req_t *r, unsigned *code)
-{
-    static const tl_results_t none = {NULL, 0, 0};
-    _tl_viewer_search_t s = {r, "", 1, NULL, NULL};
-    tl_results_t *res = NULL;
-    const char *why = NULL;
-    char msg[256], problem[320], *body;
-    char *q = get_query(r->c, r->en, &why);
-
-    *code = MHD_HTTP_OK;
-    if (!q && !why)
-        return NULL;
-    if (!why && !(s.page = get_page(r->c)))
-        why = TR(r, "Số trang không hợp lệ.", "Invalid page number.");
-    if (why) {
-        free(q);
-        *code = MHD_HTTP_BAD_REQUEST;
-        s.problem = why;
-        return _tl_viewer_json_search(&s);
-    }
-
-    s.query = q;
-    if (*q) {
-        tl_status_t st = _tl_viewer_search(r, q, (s.page - 1) * TL_VIEWER_PER_PAGE,
-                                           TL_VIEWER_PER_PAGE, &res, msg, sizeof msg);
-        if (st == TL_ERR_ARG) {
-            *code = MHD_HTTP_BAD_REQUEST;
-            snprintf(problem, sizeof problem, "%s: %s",
-                     TR(r, "Câu truy vấn không hợp lệ", "Invalid query"), msg);
-            s.problem = problem;
-        } else if (st != TL_OK) {
-            *code = MHD_HTTP_INTERNAL_SERVER_ERROR;
-            snprintf(problem, sizeof problem, "%s: %s", TR(r, "Lỗi chỉ mục", "Index error"), msg);
-            s.problem = problem;
-        } else {
-            s.res = res ? res : &none;
-        }
-    }
-    body = _tl_viewer_json_search(&s);
-    tl_results_free(res);
-    free(q);
-    return body;
 }
 
 enum MHD_Result
@@ -1032,7 +967,7 @@ route_get(_tl_viewer_req_t *r)
     if (!strcmp(r->url, "/browse") || has_prefix(r->url, "/browse/", &rest))
         return _tl_viewer_serve_browse(r);
     if (!strcmp(r->url, "/api/search"))
-        return _tl_viewer_send_cached(r, "application/json; charset=utf-8", search_answer);
+        return _tl_viewer_serve_search_api(r); /* the same search as JSON: search.c */
     if (!strcmp(r->url, "/static/style.css"))
         return send_css(r->c);
     if (!strcmp(r->url, "/login"))

@@ -82,14 +82,20 @@ typedef struct {
 /* The style sheet served at /static/style.css (NUL-terminated, static). */
 extern const char _tl_viewer_css[];
 
-/* What a results page shows; the strings are borrowed. */
+#define TL_VIEWER_MAX_FILTERS    16   /* filter parameters read from one request */
+#define TL_VIEWER_MAX_FILTER_LEN 200  /* bytes of one filter value */
+
+/* A search as a request asks for it (search.c reads it for /search,
+ * /api/search and /bag): the one place where q, page, sort and the
+ * filters are read and checked. */
 typedef struct {
-    const _tl_viewer_req_t *req;
-    const char         *query;    /* NFC, trimmed; "" when none was given */
-    size_t              page;     /* 1-based results page */
-    const tl_results_t *res;      /* NULL when nothing was searched */
-    const char         *problem;  /* a message to show instead of hits, or NULL */
-} _tl_viewer_search_t;
+    char       *q;        /* NFC, trimmed; "" when none was given (owned) */
+    size_t      page;     /* 1-based results page */
+    tl_sort_t   sort;
+    tl_filter_t f[TL_VIEWER_MAX_FILTERS]; /* field static, value = val[i] */
+    char       *val[TL_VIEWER_MAX_FILTERS]; /* owned NFC copies */
+    size_t      n;        /* filters, in the order given, each once */
+} _tl_viewer_query_t;
 
 /* Each renderer returns a malloc'ed, NUL-terminated UTF-8 document that the
  * caller frees, or NULL when out of memory. */
@@ -117,12 +123,6 @@ void _tl_viewer_add_count(tl_buf_t *b, size_t n, int en);
 /* The restricted documents the reader of @r may not see (none for staff);
  * TL_ERR_DB when they cannot be read (then nothing may be shown). */
 tl_status_t _tl_viewer_hidden(const _tl_viewer_req_t *r, char ***ids, size_t *n);
-
-/* Runs search @q (results @offset, @limit) without what the reader of @r
- * may not see; *@res NULL when the library has no index yet.  On failure
- * @msg says why: TL_ERR_ARG for a bad query, TL_ERR_DB, TL_ERR_IO... */
-tl_status_t _tl_viewer_search(const _tl_viewer_req_t *r, const char *q, size_t offset,
-                              size_t limit, tl_results_t **res, char *msg, size_t msgsize);
 
 /* ---- request parsing, pure (parse.c; tests/fuzz-web.c drives them) ------------- */
 
@@ -188,9 +188,12 @@ int _tl_viewer_oai_parse_token(const char *t, int records, _tl_viewer_oai_listin
  * no library: how many; -1 when a token or set spec fails its round trip. */
 int _tl_viewer_oai_check_args(const char *form);
 
-/* The JSON answer of /api/search for @s; an @s->problem gives
- * {"error": ...} instead. */
-char *_tl_viewer_json_search(const _tl_viewer_search_t *s);
+/* The JSON answer of /api/search (page.c): the search @qy asked and what
+ * it found, @f (NULL: nothing searched, total 0), with @f's facets when
+ * @facets; a @problem gives {"error": @problem} instead (@qy may then be
+ * NULL).  Malloc'ed, or NULL when out of memory. */
+char *_tl_viewer_json_search(const _tl_viewer_query_t *qy, const tl_found_t *f, int facets,
+                             const char *problem);
 
 /* Appends @s percent-encoded for a query string (space as '+'). */
 void _tl_viewer_url_encode(tl_buf_t *b, const char *s);
@@ -299,6 +302,23 @@ int _tl_viewer_page_size(const tl_viewer_t *v, const char *id, int page, int *w,
 
 /* GET /search: results with facets, filters, sorting and paging. */
 enum MHD_Result _tl_viewer_serve_search_page(const _tl_viewer_req_t *r);
+/* GET /api/search: the same search as JSON (facets with facets=1). */
+enum MHD_Result _tl_viewer_serve_search_api(const _tl_viewer_req_t *r);
+
+/* Reads q, page, sort and the filter parameters (class= year= decade=
+ * creator= subject= province=) of @r into @qy, checked as every search
+ * door checks them.  TL_OK; TL_ERR_ARG with *@why a sentence in the
+ * reader's language for a 400; TL_ERR_NOMEM.  Free with
+ * _tl_viewer_query_clear() in every case. */
+tl_status_t _tl_viewer_query_read(const _tl_viewer_req_t *r, _tl_viewer_query_t *qy,
+                                  const char **why);
+void _tl_viewer_query_clear(_tl_viewer_query_t *qy);
+/* Nonzero when @r names a search: a q or a filter parameter, even empty. */
+int _tl_viewer_query_given(const _tl_viewer_req_t *r);
+/* Sets @o's query, filters and sort from @qy (borrowed: keep @qy alive). */
+void _tl_viewer_query_opts(const _tl_viewer_query_t *qy, tl_search_opts_t *o);
+/* "relevance", "newest" or "oldest" (static). */
+const char *_tl_viewer_sort_name(tl_sort_t sort);
 
 /* Makes the answer to a public-cacheable request: sets *@code and returns
  * the malloc'ed body (NULL when out of memory). */
