@@ -1293,10 +1293,15 @@ hoist_phrases(const Xapian::Query &q, std::vector<std::vector<std::string>> &phr
 /* Accepts a page when it holds every hoisted phrase: the words at
  * consecutive positions, in order.  Xapian asks only about pages that
  * would enter the results once it has checked enough of them, so a phrase
- * of common words costs about what its words cost without the phrase. */
+ * of common words costs about what its words cost without the phrase.
+ * Each answer costs some 30 times what Xapian's own phrase check costs a
+ * page (a fresh position list each), so when the phrase turns out rare
+ * among the pages holding its words (most are then asked about), the
+ * check gives up (Unselective) and the search is run Xapian's way. */
 class PhraseCheck : public Xapian::MatchDecider {
     const Xapian::Database &db_;
     const std::vector<std::vector<std::string>> &phrases_;
+    mutable size_t asked_ = 0, accepted_ = 0;
 
     bool has(Xapian::docid did, const std::vector<std::string> &terms) const
     {
@@ -1323,6 +1328,8 @@ class PhraseCheck : public Xapian::MatchDecider {
     }
 
   public:
+    struct Unselective {};
+
     PhraseCheck(const Xapian::Database &db, const std::vector<std::vector<std::string>> &phrases)
         : db_(db), phrases_(phrases)
     {
@@ -1330,9 +1337,13 @@ class PhraseCheck : public Xapian::MatchDecider {
     bool operator()(const Xapian::Document &doc) const override
     {
         const Xapian::docid did = doc.get_docid();
+        /* past 256 pages, fewer than one in eight with the phrase */
+        if (++asked_ >= 256 && accepted_ * 8 < asked_)
+            throw Unselective();
         for (const std::vector<std::string> &ph : phrases_)
             if (!has(did, ph))
                 return false;
+        accepted_++;
         return true;
     }
 };
@@ -1343,7 +1354,7 @@ class PhraseCheck : public Xapian::MatchDecider {
  * folded query's. */
 static Xapian::Query
 build_query(tl_index_t *idx, const std::string &nfc, Marks &marks,
-            std::vector<std::vector<std::string>> &phrases)
+            std::vector<std::vector<std::string>> *phrases)
 {
     Xapian::QueryParser qp;
     std::string folded, lower;
@@ -1356,7 +1367,8 @@ build_query(tl_index_t *idx, const std::string &nfc, Marks &marks,
     lower = map_query(nfc, tl_text_lower, true);
     qf = parse_lenient(qp, nfc, tl_text_fold);
     collect_marks(qf, folded, marks);
-    qf = hoist_phrases(qf, phrases);
+    if (phrases)
+        qf = hoist_phrases(qf, *phrases);
     if (lower == folded)
         return qf;
     /* written forms have no positions: their boost ignores phrases */
@@ -1547,18 +1559,32 @@ run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_
         throw std::bad_alloc();
     if ((st = build_filters(idx, o, filter)) != TL_OK)
         return st;
-    q = build_query(idx, nfc, marks, phrases);
-    if (!filter.empty())
-        q = q.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
-    if (!q.empty() && o->n_exclude) {
-        std::vector<Xapian::Query> ex;
-        for (size_t i = 0; i < o->n_exclude; i++)
-            if (o->exclude[i])
-                ex.push_back(Xapian::Query(PFX_DOC + std::string(o->exclude[i])));
-        if (!ex.empty())
-            q = Xapian::Query(Xapian::Query::OP_AND_NOT, q,
-                              Xapian::Query(Xapian::Query::OP_OR, ex.begin(), ex.end()));
-    }
+    /* the words' query narrowed by the filters, without the excluded */
+    auto narrow = [&](Xapian::Query q) {
+        if (!filter.empty())
+            q = q.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
+        if (!q.empty() && o->n_exclude) {
+            std::vector<Xapian::Query> ex;
+            for (size_t i = 0; i < o->n_exclude; i++)
+                if (o->exclude[i])
+                    ex.push_back(Xapian::Query(PFX_DOC + std::string(o->exclude[i])));
+            if (!ex.empty())
+                q = Xapian::Query(Xapian::Query::OP_AND_NOT, q,
+                                  Xapian::Query(Xapian::Query::OP_OR, ex.begin(), ex.end()));
+        }
+        return q;
+    };
+    /* the query with its phrases left to Xapian */
+    auto xapian_phrases = [&]() {
+        Marks again;
+        phrases.clear();
+        return narrow(build_query(idx, nfc, again, NULL));
+    };
+    q = narrow(build_query(idx, nfc, marks, &phrases));
+    /* facets, or restricted documents to leave out, have every match
+     * counted: the phrase check would be asked about each */
+    if (!phrases.empty() && (o->facets || o->n_exclude))
+        q = xapian_phrases();
     if (q.empty()) {
         *out = res.release();
         return TL_OK;
@@ -1585,9 +1611,15 @@ run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_
      * every match, so totals and facets are exact. */
     if (check > ndocs || o->n_exclude)
         check = ndocs;
-    const PhraseCheck phrase_check(*idx->db, phrases);
-    mset = enq.get_mset((Xapian::doccount)offset, (Xapian::doccount)limit,
-                        (Xapian::doccount)check, NULL, phrases.empty() ? NULL : &phrase_check);
+    try {
+        const PhraseCheck phrase_check(*idx->db, phrases);
+        mset = enq.get_mset((Xapian::doccount)offset, (Xapian::doccount)limit,
+                            (Xapian::doccount)check, NULL, phrases.empty() ? NULL : &phrase_check);
+    } catch (const PhraseCheck::Unselective &) {
+        enq.set_query(xapian_phrases());
+        mset = enq.get_mset((Xapian::doccount)offset, (Xapian::doccount)limit,
+                            (Xapian::doccount)check);
+    }
     res->total = o->n_exclude ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
     res->total_min = mset.get_matches_lower_bound();
     res->total_max = mset.get_matches_upper_bound();

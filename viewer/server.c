@@ -505,7 +505,8 @@ library_page_count(const _tl_viewer_req_t *r)
  * LIB/users.db (which documents are restricted): an answer is reused only
  * while both are what they were when it was made.  Answers for staff are
  * never kept.  Without a glass index there is no stamp and no caching. */
-#define CACHE_SLOTS    1024
+#define CACHE_SLOTS    1024 /* in sets of CACHE_WAYS */
+#define CACHE_WAYS     4    /* a key may sit in any slot of its set */
 #define CACHE_MAX_KEY  2048
 #define CACHE_MAX_BODY (256 * 1024)
 
@@ -522,6 +523,7 @@ struct _tl_viewer_cache_entry {
     char *body;
     size_t len;
     stamp_t stamp;
+    unsigned long used; /* v->cache_clock when last kept or found */
 };
 
 static int
@@ -598,28 +600,38 @@ cache_key(const _tl_viewer_req_t *r)
     return tl_buf_steal(&b);
 }
 
-static size_t
-key_slot(const char *key)
+/* The first slot of @key's set.  With one slot a key, two busy searches
+ * whose keys hashed alike threw each other out on every request (two of
+ * bench/web.sh's sixteen did); a set holds four, the least used leaving. */
+static struct _tl_viewer_cache_entry *
+key_set(tl_viewer_t *v, const char *key)
 {
     uint64_t h = 1469598103934665603ULL;
 
     for (; *key; key++)
         h = (h ^ (unsigned char)*key) * 1099511628211ULL;
-    return (size_t)(h % CACHE_SLOTS);
+    return &v->cache[(size_t)(h % (CACHE_SLOTS / CACHE_WAYS)) * CACHE_WAYS];
 }
 
 /* A copy of the kept answer of @key made under @st, or NULL. */
 static char *
 cache_get(tl_viewer_t *v, const char *key, const stamp_t *st, size_t *len)
 {
-    struct _tl_viewer_cache_entry *e = &v->cache[key_slot(key)];
+    struct _tl_viewer_cache_entry *set = key_set(v, key);
     char *copy = NULL;
+    size_t i;
 
     pthread_mutex_lock(&v->lock);
-    if (e->key && !strcmp(e->key, key) && same_stamp(&e->stamp, st) &&
-        (copy = malloc(e->len + 1))) {
-        memcpy(copy, e->body, e->len + 1);
-        *len = e->len;
+    for (i = 0; i < CACHE_WAYS; i++) {
+        struct _tl_viewer_cache_entry *e = &set[i];
+        if (e->key && !strcmp(e->key, key)) {
+            if (same_stamp(&e->stamp, st) && (copy = malloc(e->len + 1))) {
+                memcpy(copy, e->body, e->len + 1);
+                *len = e->len;
+                e->used = ++v->cache_clock;
+            }
+            break;
+        }
     }
     pthread_mutex_unlock(&v->lock);
     return copy;
@@ -628,8 +640,9 @@ cache_get(tl_viewer_t *v, const char *key, const stamp_t *st, size_t *len)
 static void
 cache_put(tl_viewer_t *v, const char *key, const stamp_t *st, const char *body, size_t len)
 {
-    struct _tl_viewer_cache_entry *e = &v->cache[key_slot(key)];
+    struct _tl_viewer_cache_entry *set = key_set(v, key), *e = NULL;
     char *k, *b;
+    size_t i;
 
     if (len > CACHE_MAX_BODY || !(k = strdup(key)))
         return;
@@ -639,12 +652,27 @@ cache_put(tl_viewer_t *v, const char *key, const stamp_t *st, const char *body, 
     }
     memcpy(b, body, len + 1);
     pthread_mutex_lock(&v->lock);
+    /* the same key's slot (an older answer), else an empty one, else the
+     * least recently used */
+    for (i = 0; i < CACHE_WAYS && !e; i++)
+        if (set[i].key && !strcmp(set[i].key, key))
+            e = &set[i];
+    for (i = 0; i < CACHE_WAYS && !e; i++)
+        if (!set[i].key)
+            e = &set[i];
+    if (!e) {
+        e = &set[0];
+        for (i = 1; i < CACHE_WAYS; i++)
+            if (set[i].used < e->used)
+                e = &set[i];
+    }
     free(e->key);
     free(e->body);
     e->key = k;
     e->body = b;
     e->len = len;
     e->stamp = *st;
+    e->used = ++v->cache_clock;
     pthread_mutex_unlock(&v->lock);
 }
 

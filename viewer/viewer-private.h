@@ -55,6 +55,7 @@ struct tl_viewer {
     ino_t index_ino;
     _tl_viewer_hidden_cache_t hidden;
     struct _tl_viewer_cache_entry *cache; /* public search answers (server.c) */
+    unsigned long cache_clock;            /* ticks at each use of the cache */
     int lock_ready;
 };
 
