@@ -1200,7 +1200,7 @@ dup_json_string(json_t *o, const char *key)
 /* Fills @h from the stored record of a matching page. */
 static tl_status_t
 fill_hit(tl_index_t *idx, tl_hit_t *h, const Xapian::MSetIterator &it, const Marks &m,
-         bool by_doc)
+         bool by_doc, bool boxes)
 {
     const std::string data = it.get_document().get_data();
     json_ptr o(json_loads(data.c_str(), 0, NULL));
@@ -1229,7 +1229,8 @@ fill_hit(tl_index_t *idx, tl_hit_t *h, const Xapian::MSetIterator &it, const Mar
     split_words(page_text, words);
     const PageMarks pm(m, page_text, words);
     make_snippets(page_text, words, pm, &h->snippet, &h->snippet_html);
-    hit_boxes(json_string_value(json_object_get(o.get(), "words")), pm, h);
+    if (boxes)
+        hit_boxes(json_string_value(json_object_get(o.get(), "words")), pm, h);
     if (!h->doc_id || !h->cls) {
         tl_errbuf_set(idx->errmsg, sizeof idx->errmsg,
                       "index %s: the record of Xapian document %u lacks its id",
@@ -1642,7 +1643,7 @@ run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
         /* counted first, so tl_found_free() frees a half-filled hit */
         tl_hit_t *h = &res->hits[res->n_hits++];
-        if ((st = fill_hit(idx, h, it, marks, o->by_doc != 0)) != TL_OK)
+        if ((st = fill_hit(idx, h, it, marks, o->by_doc != 0, !o->no_boxes)) != TL_OK)
             return st;
     }
     if (res->total_max < 5 && !blank(nfc)) {

@@ -138,6 +138,9 @@ typedef struct {
      * nothing of them leaks. */
     const char *const *exclude;
     size_t n_exclude;
+    /* the hits' word boxes are not wanted (reading them costs a pass over
+     * every recognised word of each hit's page) */
+    int no_boxes;
 } tl_search_opts_t;
 
 /* Facet counts are of matching pages (by_doc too). */

@@ -831,6 +831,17 @@ test_fielded(void)
             found = (int)i;
     ok(found >= 0 && f->hits[found].n_boxes == 2, "  folded: two boxes, punctuation aside");
     tl_found_free(f);
+    o.no_boxes = 1;
+    f = find(idx, &o);
+    found = -1;
+    for (i = 0; f && i < f->n_hits; i++)
+        if (!strcmp(f->hits[i].doc_id, "fa") && f->hits[i].page == 1)
+            found = (int)i;
+    ok(found >= 0 && f->hits[found].n_boxes == 0 && !f->hits[found].boxes &&
+           contains(f->hits[found].snippet, "["),
+       "  no_boxes: the same hit, marked, without its boxes");
+    tl_found_free(f);
+    o.no_boxes = 0;
     o.query = "sơ";
     f = find(idx, &o);
     ok(f && f->n_hits && contains(f->hits[0].snippet, "[sơ] bộ") &&

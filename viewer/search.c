@@ -572,6 +572,7 @@ _tl_viewer_find(const _tl_viewer_req_t *r, tl_search_opts_t *o, tl_found_t **out
     }
     o->exclude = (const char *const *)hidden;
     o->n_exclude = n_hidden;
+    o->no_boxes = 1; /* the document page marks its words itself */
     idx = _tl_viewer_index_acquire(r->v, &st, msg, msgsize);
     if (idx) {
         st = tl_index_find(idx, o, out);
