@@ -403,7 +403,7 @@ fold_cached(const std::string &term)
  * queries, not by phrases).  Folded words go into @spell when given. */
 static void
 index_both(Xapian::Document &doc, const std::string &lower, const std::string &prefix,
-           bool positions = true, std::set<std::string> *spell = NULL)
+           bool positions = true, std::set<std::string> *spell = NULL, bool weigh = true)
 {
     Xapian::Document tmp;
     Xapian::TermGenerator tg;
@@ -425,10 +425,11 @@ index_both(Xapian::Document &doc, const std::string &lower, const std::string &p
             spell->insert(folded);
         /* the form as written only ranks exact matches first: it needs no
          * positions, which halves the position table */
+        const Xapian::termcount wdf = weigh ? t.get_wdf() : 0;
         if (differs)
-            doc.add_term(prefix + term, t.get_wdf());
+            doc.add_term(prefix + term, wdf);
         if (!positions) {
-            doc.add_term(prefix + (differs ? folded : term), t.get_wdf());
+            doc.add_term(prefix + (differs ? folded : term), wdf);
             continue;
         }
         for (Xapian::PositionIterator p = t.positionlist_begin();
@@ -705,13 +706,14 @@ make_page(const tl_doc_t *d, const char *cls, const DocFacets &f, size_t page,
         index_both(doc, map_text(tl_text_lower, parts), "", false);
     /* The record's title and creator are words of the document even when
      * no page prints them (a title from the box list, or corrected by
-     * staff): a plain search finds them on the first page.  No positions:
-     * a phrase stays a phrase of the printed text. */
+     * staff): a plain search finds them on the first page.  No positions
+     * (a phrase stays a phrase of the printed text) and no weight (the
+     * first page does not outrank the pages printing the words). */
     if (page == 1) {
         if (d->dc.title && *d->dc.title)
-            index_both(doc, map_text(tl_text_lower, d->dc.title), "", false);
+            index_both(doc, map_text(tl_text_lower, d->dc.title), "", false, NULL, false);
         if (d->dc.creator && *d->dc.creator)
-            index_both(doc, map_text(tl_text_lower, d->dc.creator), "", false);
+            index_both(doc, map_text(tl_text_lower, d->dc.creator), "", false, NULL, false);
     }
     index_field(doc, d->dc.title, PFX_TITLE);
     index_field(doc, d->dc.creator, PFX_CREATOR);
@@ -1246,11 +1248,16 @@ blank(const std::string &s)
     return s.find_first_not_of(" \t\r\n\f\v") == std::string::npos;
 }
 
-/* A phrase's words, in order, when every part of @q is a plain term. */
+/* A phrase's words, in order, when @q is an exact phrase of plain terms.
+ * "a ADJ b" is a phrase too, with a window (b within 10 words of a): Query
+ * does not give the window back, but a phrase rebuilt from the same parts
+ * (whose window is its number of words) describes itself alike only when
+ * the window was that; a wider one stays Xapian's. */
 static bool
 phrase_terms(const Xapian::Query &q, std::vector<std::string> &terms)
 {
     const size_t n = q.get_num_subqueries();
+    std::vector<Xapian::Query> parts;
 
     if (q.get_type() != Xapian::Query::OP_PHRASE || n < 2)
         return false;
@@ -1259,8 +1266,10 @@ phrase_terms(const Xapian::Query &q, std::vector<std::string> &terms)
         if (s.get_type() != Xapian::Query::LEAF_TERM || s.get_terms_begin() == s.get_terms_end())
             return false;
         terms.push_back(*s.get_terms_begin());
+        parts.push_back(s);
     }
-    return true;
+    return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end()).get_description() ==
+           q.get_description();
 }
 
 /* Takes the phrases out of the conjunction at the top of @q (the phrase
@@ -1304,7 +1313,7 @@ hoist_phrases(const Xapian::Query &q, std::vector<std::vector<std::string>> &phr
 class PhraseCheck : public Xapian::MatchDecider {
     const Xapian::Database &db_;
     const std::vector<std::vector<std::string>> &phrases_;
-    size_t budget_ = 256;
+    size_t budget_ = 256; /* at least: a page of results among few pages */
     mutable size_t asked_ = 0;
 
     bool has(Xapian::docid did, const std::vector<std::string> &terms) const
@@ -1343,6 +1352,8 @@ class PhraseCheck : public Xapian::MatchDecider {
                 fewest = std::min(fewest, db.get_termfreq(t));
         budget_ = std::max(budget_, (size_t)fewest / 64);
     }
+    /* would give up before finding @wanted matches */
+    bool hopeless(size_t wanted) const { return wanted >= budget_; }
     bool operator()(const Xapian::Document &doc) const override
     {
         const Xapian::docid did = doc.get_docid();
@@ -1506,6 +1517,8 @@ class FacetSpy : public Xapian::MatchSpy {
                     a = e + 1;
                 }
             }
+        for (size_t k = 0; k < N_FACETS; k++)
+            raw_[k].clear(); /* counted once */
     }
 };
 
@@ -1618,6 +1631,12 @@ run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_
      * every match, so totals and facets are exact. */
     if (check > ndocs || o->n_exclude)
         check = ndocs;
+    if (!phrases.empty() && PhraseCheck(*idx->db, phrases).hopeless(offset + limit)) {
+        enq.set_query(xapian_phrases()); /* an export, a bag, a deep page */
+        check = offset + limit + 100;
+    }
+    /* Xapian 1.4's matcher holds its postings in smart pointers: the
+     * check's exception leaves it cleanly (read in multimatch.cc). */
     try {
         const PhraseCheck phrase_check(*idx->db, phrases);
         mset = enq.get_mset((Xapian::doccount)offset, (Xapian::doccount)limit,
@@ -1796,7 +1815,7 @@ tl_status_t
 tl_index_add_doc(tl_index_t *idx, const tl_doc_t *doc)
 {
     static const char what[] = "adding a document";
-    bool in_txn = false;
+    bool in_txn = false, added = false;
     tl_status_t st;
 
     if (!idx)
@@ -1834,15 +1853,8 @@ tl_index_add_doc(tl_index_t *idx, const tl_doc_t *doc)
         for (const std::string &w : spell)
             idx->wdb->add_spelling(w);
         idx->wdb->commit_transaction();
-        /* Xapian's own rule outside transactions: a batch of pages pending
-         * in memory is applied to disk at a threshold.  Left to grow, the
-         * pending changes made every page of a big batch slower to add. */
-        idx->pending += pages.size();
-        if (idx->pending >= idx->flush_every) {
-            idx->wdb->commit();
-            idx->pending = 0;
-        }
-        return TL_OK;
+        in_txn = false;
+        added = true;
     } catch (const Xapian::Error &e) {
         st = fail_xapian(idx, e, what);
     } catch (const std::bad_alloc &) {
@@ -1852,13 +1864,27 @@ tl_index_add_doc(tl_index_t *idx, const tl_doc_t *doc)
     } catch (...) {
         st = fail_internal(idx, what);
     }
-    if (in_txn) {
+    if (!added) {
+        if (in_txn) {
+            try {
+                idx->wdb->cancel_transaction();
+            } catch (...) {
+            }
+        }
+        return st;
+    }
+    /* The document is in.  Commit the batch now and then (see
+     * flush_threshold()); should that fail, the pages stay pending and the
+     * caller's own tl_index_commit() meets the failure and reports it. */
+    idx->pending += doc->n_pages;
+    if (idx->pending >= idx->flush_every) {
         try {
-            idx->wdb->cancel_transaction();
+            idx->wdb->commit();
+            idx->pending = 0;
         } catch (...) {
         }
     }
-    return st;
+    return TL_OK;
 }
 
 tl_status_t

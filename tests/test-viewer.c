@@ -1538,6 +1538,10 @@ test_bags(int port)
     http_get(port, "/bag?id=bc-2023-12&id=..%2Fetc", &r);
     ok(r.status == 400, "a selection with a malformed id is 400");
     resp_clear(&r);
+    http_get(port, "/bag?id=qd-1627&class=bao-cao", &r);
+    ok(r.status == 400 && contains(r, "không cả hai"),
+       "ids with a filter are 400 (which is meant?), not the filter's bag");
+    resp_clear(&r);
     http_get(port, "/bag", &r);
     ok(r.status == 400 && contains(r, "id="), "an empty selection is 400 and says what to give");
     resp_clear(&r);

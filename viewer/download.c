@@ -452,8 +452,17 @@ _tl_viewer_serve_download(const _tl_viewer_req_t *r, const char *rest)
     if (rest[0] != '\0')
         return not_found(r, "");
 
-    if (!r->form && _tl_viewer_query_given(r)) /* a search result */
+    if (!r->form && _tl_viewer_query_given(r)) { /* a search result */
+        /* with id= too, which is meant? (the ids would be left out) */
+        if (MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, "id"))
+            return send_problem(r, MHD_HTTP_BAD_REQUEST,
+                                TR(r, "Yêu cầu không hợp lệ", "Bad request"),
+                                TR(r, "Hãy chọn tài liệu (id=...) hoặc cho từ khóa và bộ lọc, "
+                                      "không cả hai.",
+                                   "Choose documents (id=...) or give a query and filters, "
+                                   "not both."));
         return search_bag(r, &l);
+    }
 
     selection_ids(r, &l);
     if (l.nomem) {

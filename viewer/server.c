@@ -652,13 +652,17 @@ cache_put(tl_viewer_t *v, const char *key, const stamp_t *st, const char *body, 
     }
     memcpy(b, body, len + 1);
     pthread_mutex_lock(&v->lock);
-    /* the same key's slot (an older answer), else an empty one, else the
-     * least recently used */
+    /* the same key's slot (an older answer), else an empty one, else one
+     * made before the index or the access list last changed (never to be
+     * served again), else the least recently used */
     for (i = 0; i < CACHE_WAYS && !e; i++)
         if (set[i].key && !strcmp(set[i].key, key))
             e = &set[i];
     for (i = 0; i < CACHE_WAYS && !e; i++)
         if (!set[i].key)
+            e = &set[i];
+    for (i = 0; i < CACHE_WAYS && !e; i++)
+        if (!same_stamp(&set[i].stamp, st))
             e = &set[i];
     if (!e) {
         e = &set[0];
