@@ -223,6 +223,47 @@ out:
     return st == TL_OK ? 0 : -1;
 }
 
+/* Creates the library @lib (and @lib-src for its originals) and opens its
+ * archive and a writable index; 0, or -1 with @err. */
+static int
+library_open(const char *lib, tl_archive_t **a, tl_index_t **idx, char *err, size_t errsize)
+{
+    char *path, src[512];
+
+    snprintf(src, sizeof src, "%s-src", lib);
+    if (tl_mkdir_p(src, 0755) != TL_OK || tl_archive_create(lib, err, errsize) != TL_OK ||
+        tl_archive_open(lib, a, err, errsize) != TL_OK)
+        return -1;
+    if (!(path = tl_path_join(lib, "index")) ||
+        tl_index_open(path, 1, idx, err, errsize) != TL_OK) {
+        free(path);
+        tl_archive_free(*a);
+        *a = NULL;
+        return -1;
+    }
+    free(path);
+    return 0;
+}
+
+/* Commits and closes what library_open() opened, @bad saying whether the
+ * filing failed, and adds the staff user; 0, or -1 with @err. */
+static int
+library_close(const char *lib, tl_archive_t *a, tl_index_t *idx, int bad, char *err,
+              size_t errsize)
+{
+    if (bad)
+        snprintf(err, errsize, "filing: %s / %s", tl_archive_errmsg(a), tl_index_errmsg(idx));
+    else if (tl_index_commit(idx) != TL_OK) {
+        snprintf(err, errsize, "tl_index_commit: %s", tl_index_errmsg(idx));
+        bad = 1;
+    }
+    tl_index_free(idx);
+    tl_archive_free(a);
+    if (!bad && tl_viewer_user_add(lib, "thuthu", "staff", STAFF_PASSWORD, err, errsize) != TL_OK)
+        bad = 1;
+    return bad ? -1 : 0;
+}
+
 /* Makes the library LIB (catalog, packages, index) with 4 + N_TABLES
  * documents (29 pages), and a staff user; returns 0 on success. */
 static int
@@ -247,20 +288,10 @@ build_library(const char *lib, char *err, size_t errsize)
         "Hồ sơ niêm phong kho lưu trữ số 7: danh sách cán bộ và địa chỉ riêng."};
     tl_archive_t *a = NULL;
     tl_index_t *idx = NULL;
-    char *path = NULL, src[512];
     int i, bad = 0;
 
-    snprintf(src, sizeof src, "%s-src", lib);
-    if (tl_mkdir_p(src, 0755) != TL_OK || tl_archive_create(lib, err, errsize) != TL_OK ||
-        tl_archive_open(lib, &a, err, errsize) != TL_OK)
+    if (library_open(lib, &a, &idx, err, errsize) != 0)
         return -1;
-    if (!(path = tl_path_join(lib, "index")) ||
-        tl_index_open(path, 1, &idx, err, errsize) != TL_OK) {
-        free(path);
-        tl_archive_free(a);
-        return -1;
-    }
-    free(path);
     bad |= add_doc(a, idx, lib, "bc-2023-12", "bao-cao",
                    "Báo cáo tình hình kinh tế - xã hội tháng 12 năm 2023", "box-01", bc_src,
                    bc_text, 2, 1, 0, 0);
@@ -284,17 +315,7 @@ build_library(const char *lib, char *err, size_t errsize)
         bad |= add_doc(a, idx, lib, id, "bieu-so-lieu", title, "box-02", srcs, texts, 1,
                        i == 1, i == 1, 0);
     }
-    if (bad)
-        snprintf(err, errsize, "filing: %s / %s", tl_archive_errmsg(a), tl_index_errmsg(idx));
-    else if (tl_index_commit(idx) != TL_OK) {
-        snprintf(err, errsize, "tl_index_commit: %s", tl_index_errmsg(idx));
-        bad = 1;
-    }
-    tl_index_free(idx);
-    tl_archive_free(a);
-    if (!bad && tl_viewer_user_add(lib, "thuthu", "staff", STAFF_PASSWORD, err, errsize) != TL_OK)
-        bad = 1;
-    return bad ? -1 : 0;
+    return library_close(lib, a, idx, bad, err, errsize);
 }
 
 /* ---- a tiny HTTP/1.0 client ------------------------------------------------------- */
@@ -2307,34 +2328,14 @@ build_kiemke_library(const char *lib, char *err, size_t errsize)
 {
     tl_archive_t *a = NULL;
     tl_index_t *idx = NULL;
-    char *path = NULL, src[512];
     size_t i;
     int bad = 0;
 
-    snprintf(src, sizeof src, "%s-src", lib);
-    if (tl_mkdir_p(src, 0755) != TL_OK || tl_archive_create(lib, err, errsize) != TL_OK ||
-        tl_archive_open(lib, &a, err, errsize) != TL_OK)
+    if (library_open(lib, &a, &idx, err, errsize) != 0)
         return -1;
-    if (!(path = tl_path_join(lib, "index")) ||
-        tl_index_open(path, 1, &idx, err, errsize) != TL_OK) {
-        free(path);
-        tl_archive_free(a);
-        return -1;
-    }
-    free(path);
     for (i = 0; i < N_KDOCS && !bad; i++)
         bad |= add_dated_doc(a, idx, lib, kdocs[i].id, kdocs[i].cls, kdocs[i].date);
-    if (bad)
-        snprintf(err, errsize, "filing: %s / %s", tl_archive_errmsg(a), tl_index_errmsg(idx));
-    else if (tl_index_commit(idx) != TL_OK) {
-        snprintf(err, errsize, "tl_index_commit: %s", tl_index_errmsg(idx));
-        bad = 1;
-    }
-    tl_index_free(idx);
-    tl_archive_free(a);
-    if (!bad && tl_viewer_user_add(lib, "thuthu", "staff", STAFF_PASSWORD, err, errsize) != TL_OK)
-        bad = 1;
-    return bad ? -1 : 0;
+    return library_close(lib, a, idx, bad, err, errsize);
 }
 
 /* GET @path (as staff with @cookie, or the public with NULL) parsed as
