@@ -1274,6 +1274,42 @@ test_phrase_window(void)
     tl_index_free(idx);
 }
 
+/* A page listing two subjects counts once under each. */
+static void
+test_facet_lists(void)
+{
+    static const char *const pg[] = {"Điều tra lao động việc làm", NULL};
+    tl_index_t *idx = NULL;
+    tl_search_opts_t o;
+    tl_found_t *f;
+    tl_doc_t *d;
+    char err[512];
+    int added;
+
+    if (tl_index_open("lists/index", 1, &idx, err, sizeof err) != TL_OK) {
+        ok(0, "open (%s)", err);
+        return;
+    }
+    d = make_full("two", "bao-cao", "Điều tra", NULL, "2019", NULL, "Dân số", pg);
+    if (d && d->dc.subject && tl_dc_set(&d->dc.subject[1], "Lao động") == TL_OK)
+        d->dc.n_subject = 2;
+    added = d && d->dc.n_subject == 2 && tl_index_add_doc(idx, d) == TL_OK &&
+            add_full(idx, "one", "bao-cao", "Việc làm", NULL, "2020", NULL, "Lao động", pg) ==
+                TL_OK &&
+            tl_index_commit(idx) == TL_OK;
+    tl_doc_free(d);
+    ok(added, "a page with two subjects, one with one");
+    memset(&o, 0, sizeof o);
+    o.query = "lao động";
+    o.facets = 1;
+    f = find(idx, &o);
+    ok(f && facet_count(f, "subject", "Lao động") == 2 && facet_count(f, "subject", "Dân số") == 1,
+       "each subject of the list counted: Lao động 2, Dân số 1 (%ld, %ld)",
+       facet_count(f, "subject", "Lao động"), facet_count(f, "subject", "Dân số"));
+    tl_found_free(f);
+    tl_index_free(idx);
+}
+
 /* A big batch is not held in memory to the end: with the threshold at 3
  * pages, the second document's pages reach a reader before any commit, and
  * a document is never seen in part. */
@@ -1357,5 +1393,6 @@ main(void)
     test_record_words();
     test_phrase_many();
     test_phrase_window();
+    test_facet_lists();
     return tap_done();
 }
