@@ -376,22 +376,37 @@ fold_word(const std::string &w)
 
 /* ---- indexing -------------------------------------------------------------- */
 
-/* tl_text_fold() of an indexed word, remembered: a page's words come from
- * a vocabulary far smaller than the text, and folding through utf8proc
- * (with its allocations) was a tenth of indexing.  One map a thread; the
- * handle's lock makes indexing one thread at a time anyway. */
+typedef std::unordered_map<std::string, std::string> Memo;
+
+/* @fn(@w), remembered in @memo (each caller keeps one a thread): a page's
+ * words come from a vocabulary far smaller than its text, and folding or
+ * lower-casing through utf8proc, with its allocations, was a tenth of
+ * indexing and of a search.  Past @max words the memo is emptied at once;
+ * a reference returned stays good until the next call on the same memo. */
+static const std::string &
+remembered(Memo &memo, const std::string &w, std::string (*fn)(const std::string &), size_t max)
+{
+    auto it = memo.find(w);
+    if (it != memo.end())
+        return it->second;
+    if (memo.size() >= max)
+        memo.clear();
+    return memo.emplace(w, fn(w)).first->second;
+}
+
+static std::string
+fold_text(const std::string &s)
+{
+    return map_text(tl_text_fold, s);
+}
+
+/* tl_text_fold() of an indexed word, remembered (the handle's lock makes
+ * indexing one thread at a time anyway). */
 static const std::string &
 fold_cached(const std::string &term)
 {
-    enum { MAX_CACHED = 200000 };
-    static thread_local std::unordered_map<std::string, std::string> cache;
-
-    auto it = cache.find(term);
-    if (it != cache.end())
-        return it->second;
-    if (cache.size() >= MAX_CACHED)
-        cache.clear();
-    return cache.emplace(term, map_text(tl_text_fold, term)).first->second;
+    static thread_local Memo memo;
+    return remembered(memo, term, fold_text, 200000);
 }
 
 /* Adds the words of @lower (NFC, lower-cased) under @prefix: each word's
@@ -953,33 +968,20 @@ struct Marks {
     }
 
     /* Pages share their words, across searches too: each is folded and
-     * lower-cased once a thread (utf8proc, with its allocations, was a
-     * tenth of a search).  A reference stays good until the next call on
-     * the same cache, which may empty it when full. */
+     * lower-cased once a thread (see remembered()). */
     static const std::string &fold(const std::string &w)
     {
-        return cached(w, fold_word, 0);
+        static thread_local Memo memo;
+        return remembered(memo, w, fold_word, 100000);
     }
     static const std::string &lower(const std::string &w)
     {
-        return cached(w, lower_word, 1);
+        static thread_local Memo memo;
+        return remembered(memo, w, lower_word, 100000);
     }
 
   private:
     static std::string lower_word(const std::string &w) { return map_text(tl_text_lower, w); }
-    static const std::string &cached(const std::string &w, std::string (*fn)(const std::string &),
-                                     int which)
-    {
-        enum { MAX_CACHED = 100000 };
-        static thread_local std::unordered_map<std::string, std::string> cache[2];
-        std::unordered_map<std::string, std::string> &c = cache[which];
-        auto it = c.find(w);
-        if (it != c.end())
-            return it->second;
-        if (c.size() >= MAX_CACHED)
-            c.clear();
-        return c.emplace(w, fn(w)).first->second;
-    }
 };
 
 /* Collects the folded words to mark from the parsed (folded) query, and
