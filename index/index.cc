@@ -1202,20 +1202,28 @@ dup_json_string(json_t *o, const char *key)
 }
 
 /* Fills @h from the stored record of a matching page. */
+/* A page of the results: its Xapian document, its weight, and how many
+ * pages of its document it stands for (collapsed by document). */
+struct Found {
+    Xapian::docid did;
+    double weight;
+    size_t doc_hits;
+};
+
 static tl_status_t
-fill_hit(tl_index_t *idx, tl_hit_t *h, const Xapian::MSetIterator &it, const Marks &m,
-         bool by_doc, bool boxes)
+fill_hit(tl_index_t *idx, tl_hit_t *h, const Found &f, const Marks &m, bool boxes)
 {
-    const std::string data = it.get_document().get_data();
+    const Xapian::docid did = f.did;
+    const std::string data = idx->db->get_document(did).get_data();
     json_ptr o(json_loads(data.c_str(), 0, NULL));
     const char *text;
 
-    h->score = it.get_weight();
-    h->n_doc_hits = by_doc ? it.get_collapse_count() + 1 : 1;
+    h->score = f.weight;
+    h->n_doc_hits = f.doc_hits;
     if (!o || !json_is_object(o.get())) {
         tl_errbuf_set(idx->errmsg, sizeof idx->errmsg,
                       "index %s: the record of Xapian document %u is unreadable",
-                      idx->path.c_str(), *it);
+                      idx->path.c_str(), did);
         return TL_ERR_CORRUPT;
     }
     h->doc_id = dup_json_string(o.get(), "id");
@@ -1238,7 +1246,7 @@ fill_hit(tl_index_t *idx, tl_hit_t *h, const Xapian::MSetIterator &it, const Mar
     if (!h->doc_id || !h->cls) {
         tl_errbuf_set(idx->errmsg, sizeof idx->errmsg,
                       "index %s: the record of Xapian document %u lacks its id",
-                      idx->path.c_str(), *it);
+                      idx->path.c_str(), did);
         return TL_ERR_CORRUPT;
     }
     return TL_OK;
@@ -1368,18 +1376,19 @@ class PhraseCheck : public Xapian::MatchDecider {
     }
 };
 
-/* Builds the query: the folded form finds every spelling; the as-written
- * form (when it differs) adds weight to exact matches.  AND_MAYBE rather
- * than OR so that "NOT thống" also drops "thông": the hits are exactly the
- * folded query's. */
+/* Builds the query: the folded form, which finds every spelling, and in
+ * @exact the form as written when it differs (typed with marks), else an
+ * empty query.  The written forms are indexed without positions: their
+ * query ignores the phrases. */
 static Xapian::Query
 build_query(tl_index_t *idx, const std::string &nfc, Marks &marks,
-            std::vector<std::vector<std::string>> *phrases)
+            std::vector<std::vector<std::string>> *phrases, Xapian::Query &exact)
 {
     Xapian::QueryParser qp;
     std::string folded, lower;
     Xapian::Query qf, ql;
 
+    exact = Xapian::Query();
     if (blank(nfc))
         return Xapian::Query::MatchAll;
     setup_parser(qp, *idx->db);
@@ -1389,17 +1398,68 @@ build_query(tl_index_t *idx, const std::string &nfc, Marks &marks,
     collect_marks(qf, folded, marks);
     if (phrases)
         qf = hoist_phrases(qf, *phrases);
-    if (lower == folded)
+    if (lower == folded || qf.empty())
         return qf;
-    /* written forms have no positions: their boost ignores phrases */
     std::string unquoted = nfc;
     std::replace(unquoted.begin(), unquoted.end(), '"', ' ');
     ql = parse_lenient(qp, unquoted, tl_text_lower);
-    if (qf.empty() || ql.empty())
+    if (!ql.empty()) {
+        collect_exact(ql, marks);
+        exact = ql;
+    }
+    return qf;
+}
+
+/* The folded query with the written form's weight added to the pages that
+ * match it as written.  AND_MAYBE rather than OR so that "NOT thống" also
+ * drops "thông": the hits are exactly the folded query's. */
+static Xapian::Query
+boosted(const Xapian::Query &qf, const Xapian::Query &ql)
+{
+    if (ql.empty())
         return qf;
-    collect_exact(ql, marks);
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE, qf,
                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, ql, EXACT_BOOST));
+}
+
+/* The plain words of @q into @terms when @q is one word or words ANDed
+ * (no prefixes, wildcards, phrases or other operators). */
+static bool
+plain_words(const Xapian::Query &q, std::set<std::string> &terms)
+{
+    const Xapian::Query::op op = q.get_type();
+
+    if (op == Xapian::Query::LEAF_TERM) {
+        if (q.get_terms_begin() == q.get_terms_end())
+            return false;
+        const std::string t = *q.get_terms_begin();
+        if (t.empty() || (t[0] >= 'A' && t[0] <= 'Z'))
+            return false;
+        terms.insert(t);
+        return true;
+    }
+    if (op != Xapian::Query::OP_AND)
+        return false;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        if (!plain_words(q.get_subquery(i), terms))
+            return false;
+    return true;
+}
+
+/* Whether every page matching @ql (words as written) matches @qf (the
+ * same words folded) without asking: both plain conjunctions, and the
+ * written words folding to exactly the folded ones.  (Each written word
+ * is indexed beside its folded form, never alone.) */
+static bool
+written_within(const Xapian::Query &ql, const Xapian::Query &qf)
+{
+    std::set<std::string> lw, fw, lf;
+
+    if (!plain_words(ql, lw) || !plain_words(qf, fw))
+        return false;
+    for (const std::string &w : lw)
+        lf.insert(fold_cached(w));
+    return lf == fw;
 }
 
 /* "Did you mean": the folded query with each word the index lacks replaced
@@ -1489,20 +1549,55 @@ build_filters(tl_index_t *idx, const tl_search_opts_t *o, Xapian::Query &out)
  * its values once at the end; a page's values repeat on thousands of
  * pages, so the hash lookups are most of the work. */
 class FacetSpy : public Xapian::MatchSpy {
+    const Xapian::Database &db_;
     std::unordered_map<std::string, size_t> raw_[N_FACETS];
+    /* Xapian asks in the order of the pages: the values are read along
+     * each slot's stream, where a page's get_value() would look each up
+     * in the B-tree again (two thirds of a faceted search) */
+    Xapian::ValueIterator at_[N_FACETS];
+    Xapian::docid last_ = 0;
+    /* the value last counted in each slot, and its count (an unordered
+     * map's elements stay where they are) */
+    std::string last_v_[N_FACETS];
+    size_t *last_n_[N_FACETS] = {};
+
+    std::string value(size_t k, const Xapian::Document &doc, Xapian::docid did)
+    {
+        if (did <= last_ && last_)
+            return doc.get_value(FACETS[k].slot); /* out of order: never so far */
+        Xapian::ValueIterator &it = at_[k];
+        if (it == db_.valuestream_end(FACETS[k].slot))
+            return std::string();
+        it.skip_to(did);
+        return it != db_.valuestream_end(FACETS[k].slot) && it.get_docid() == did ? *it
+                                                                                : std::string();
+    }
 
   public:
     std::map<std::string, size_t> counts[N_FACETS];
     size_t seen = 0;
 
+    explicit FacetSpy(const Xapian::Database &db) : db_(db)
+    {
+        for (size_t k = 0; k < N_FACETS; k++)
+            at_[k] = db.valuestream_begin(FACETS[k].slot);
+    }
     void operator()(const Xapian::Document &doc, double) override
     {
+        const Xapian::docid did = doc.get_docid();
         seen++;
         for (size_t k = 0; k < N_FACETS; k++) {
-            std::string v = doc.get_value(FACETS[k].slot);
-            if (!v.empty())
-                raw_[k][std::move(v)]++;
+            std::string v = value(k, doc, did);
+            if (v.empty())
+                continue;
+            /* the pages of a document follow one another with its values */
+            if (!last_n_[k] || v != last_v_[k]) {
+                last_n_[k] = &raw_[k][v];
+                last_v_[k] = std::move(v);
+            }
+            ++*last_n_[k];
         }
+        last_ = std::max(last_, did);
     }
     /* fills counts from what was seen */
     void finish()
@@ -1519,8 +1614,10 @@ class FacetSpy : public Xapian::MatchSpy {
                     a = e + 1;
                 }
             }
-        for (size_t k = 0; k < N_FACETS; k++)
+        for (size_t k = 0; k < N_FACETS; k++) {
             raw_[k].clear(); /* counted once */
+            last_n_[k] = NULL;
+        }
     }
 };
 
@@ -1563,15 +1660,140 @@ struct FoundFree {
 };
 typedef std::unique_ptr<tl_found_t, FoundFree> found_ptr;
 
+/* Pages a search asks Xapian to check beyond those it returns, for a
+ * better estimate of the total; none with phrases, where each page checked
+ * costs a reading of positions. */
+static size_t
+check_for(size_t offset, size_t limit, bool phrases)
+{
+    return offset + limit + (phrases ? 0 : 100);
+}
+
+/* The estimate of how many pages match @q, from the sizes of its posting
+ * lists, without reading them; and the highest weight a page could have. */
+static Xapian::MSet
+estimate(tl_index_t *idx, const Xapian::Query &q)
+{
+    Xapian::Enquire enq(*idx->db);
+    enq.set_query(q);
+    return enq.get_mset(0, 0, (Xapian::doccount)0);
+}
+
+/* A query typed with marks, ranked by relevance, exact matches first, in
+ * two tiers: the pages matching it as written (weighed as written), then
+ * the others matching it folded.  Reading the written words' postings and
+ * the folded words' side by side, as boosted() has Xapian do, doubles what
+ * a search of common words costs; here the second tier is read only when
+ * the first has fewer pages than asked for, and the total comes from the
+ * sizes of the posting lists.  Every first-tier page weighs more than any
+ * second-tier page can.  Facets are counted over the folded matches, the
+ * first @sample of them, unweighed, so that Xapian stops there.
+ * A phrase whose lazy check gives up is left to Xapian. */
+template <class Narrow>
+static void
+find_tiered(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o,
+            const Xapian::Query &qf_hoisted, const Xapian::Query &ql,
+            const std::vector<std::vector<std::string>> &phrases, Narrow narrow, size_t offset,
+            size_t limit, std::vector<Found> &found, tl_found_t *res, FacetSpy &spy)
+{
+    const PhraseCheck check1(*idx->db, phrases), check2(*idx->db, phrases);
+    /* the folded query with its phrases left to Xapian */
+    auto xapian_phrases = [&]() {
+        Marks again;
+        Xapian::Query unused;
+        return build_query(idx, nfc, again, NULL, unused);
+    };
+    /* with phrases, first their lazy check, unless it would give up */
+    bool phr = !phrases.empty() && !check1.hopeless(offset + limit);
+    Xapian::Query qf = phrases.empty() || phr ? qf_hoisted : xapian_phrases();
+    Xapian::MSet m1, m2, est2;
+    bool ran2 = false;
+    double lift = 0; /* what a first-tier page adds, to outweigh the second */
+
+    for (;;) {
+        const Xapian::Query q1 = narrow(
+            written_within(ql, qf) ? ql : Xapian::Query(Xapian::Query::OP_FILTER, ql, qf));
+        const Xapian::Query q2 = narrow(Xapian::Query(Xapian::Query::OP_AND_NOT, qf, ql));
+        Xapian::Enquire e1(*idx->db), e2(*idx->db);
+        e1.set_query(q1);
+        e2.set_query(q2);
+        try {
+            m1 = e1.get_mset((Xapian::doccount)offset, (Xapian::doccount)limit,
+                             (Xapian::doccount)check_for(offset, limit, phr), NULL,
+                             phr ? &check1 : NULL);
+            /* fewer written matches than the page asks for: Xapian has
+             * seen them all, and the folded ones follow */
+            ran2 = m1.size() < limit;
+            if (ran2) {
+                const size_t n1 = m1.get_matches_lower_bound();
+                const size_t off2 = offset > n1 ? offset - n1 : 0, lim2 = limit - m1.size();
+                m2 = e2.get_mset((Xapian::doccount)off2, (Xapian::doccount)lim2,
+                                 (Xapian::doccount)check_for(off2, lim2, phr), NULL,
+                                 phr ? &check2 : NULL);
+            }
+        } catch (const PhraseCheck::Unselective &) {
+            phr = false;
+            qf = xapian_phrases();
+            continue;
+        }
+        /* the second tier unread: the total from a sample of the folded
+         * matches, as Xapian estimates one from the pages it checks
+         * (phrases checked by Xapian on those few) */
+        if (!ran2) {
+            Xapian::Enquire es(*idx->db);
+            es.set_query(narrow(phr ? xapian_phrases() : qf));
+            es.set_weighting_scheme(Xapian::BoolWeight());
+            est2 = es.get_mset(0, 1, (Xapian::doccount)check_for(0, limit, false));
+        }
+        /* the most a second-tier page could weigh */
+        lift = (ran2 ? m2 : estimate(idx, q2)).get_max_possible();
+        break;
+    }
+    for (Xapian::MSetIterator it = m1.begin(); it != m1.end(); ++it)
+        found.push_back(Found{*it, it.get_weight() + lift, 1});
+    for (Xapian::MSetIterator it = m2.begin(); it != m2.end(); ++it)
+        found.push_back(Found{*it, it.get_weight(), 1});
+    if (ran2) {
+        res->total = m1.get_matches_estimated() + m2.get_matches_estimated();
+        res->total_min = m1.get_matches_lower_bound() + m2.get_matches_lower_bound();
+        res->total_max = m1.get_matches_upper_bound() + m2.get_matches_upper_bound();
+    } else {
+        res->total = std::max(m1.get_matches_estimated(), est2.get_matches_estimated());
+        res->total_min = std::max(m1.get_matches_lower_bound(), est2.get_matches_lower_bound());
+        res->total_max = est2.get_matches_upper_bound();
+    }
+    res->total = std::max(res->total_min, std::min(res->total, res->total_max));
+
+    if (o->facets) {
+        /* the folded matches, phrases checked by Xapian, unweighed: with
+         * every weight nil Xapian stops once it has checked the sample */
+        const size_t ndocs = idx->db->get_doccount();
+        size_t sample = o->facet_sample ? o->facet_sample : (size_t)FACET_SAMPLE;
+        Xapian::Enquire ef(*idx->db);
+        if (sample > ndocs)
+            sample = ndocs;
+        ef.set_query(narrow(phrases.empty() ? qf_hoisted : xapian_phrases()));
+        ef.set_weighting_scheme(Xapian::BoolWeight());
+        ef.add_matchspy(&spy);
+        const Xapian::MSet mf = ef.get_mset(0, 1, (Xapian::doccount)sample);
+        /* counted over the folded matches themselves: a better total */
+        res->total = mf.get_matches_estimated();
+        res->total_min = mf.get_matches_lower_bound();
+        res->total_max = mf.get_matches_upper_bound();
+        res->facets_exact = spy.seen < sample || sample >= ndocs;
+    }
+}
+
 static tl_status_t
 run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_found_t **out)
 {
     Marks marks;
     std::vector<std::vector<std::string>> phrases;
-    Xapian::Query q, filter;
-    FacetSpy spy;
+    Xapian::Query q, qf, ql, filter;
+    FacetSpy spy(*idx->db);
     Xapian::Enquire enq(*idx->db);
     Xapian::MSet mset;
+    std::vector<Found> found;
     size_t offset = o->offset, limit = o->limit, check;
     const size_t ndocs = idx->db->get_doccount();
     tl_status_t st;
@@ -1599,30 +1821,38 @@ run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_
     /* the query with its phrases left to Xapian */
     auto xapian_phrases = [&]() {
         Marks again;
+        Xapian::Query l;
         phrases.clear();
-        return narrow(build_query(idx, nfc, again, NULL));
+        const Xapian::Query f = build_query(idx, nfc, again, NULL, l);
+        return narrow(boosted(f, l));
     };
-    q = narrow(build_query(idx, nfc, marks, &phrases));
-    /* facets, or restricted documents to leave out, have every match
-     * counted: the phrase check would be asked about each */
-    if (!phrases.empty() && (o->facets || o->n_exclude))
-        q = xapian_phrases();
-    if (q.empty()) {
-        *out = res.release();
-        return TL_OK;
-    }
     if (limit > MAX_LIMIT)
         limit = MAX_LIMIT;
     if (offset > MAX_OFFSET)
         offset = MAX_OFFSET; /* Xapian counts in 32 bits; past the end anyway */
+    qf = build_query(idx, nfc, marks, &phrases, ql);
+    if (qf.empty()) {
+        *out = res.release();
+        return TL_OK;
+    }
+    /* Typed with marks and ranked by relevance: exact matches first, in
+     * tiers.  Not by document (a document could stand in both tiers), nor
+     * with documents excluded (every match is counted anyway). */
+    if (!ql.empty() && o->sort == TL_SORT_RELEVANCE && !o->by_doc && !o->n_exclude) {
+        find_tiered(idx, nfc, o, qf, ql, phrases, narrow, offset, limit, found, res.get(), spy);
+        goto hits;
+    }
+    q = narrow(boosted(qf, ql));
+    /* facets, or restricted documents to leave out, have every match
+     * counted: the phrase check would be asked about each */
+    if (!phrases.empty() && (o->facets || o->n_exclude))
+        q = xapian_phrases();
     enq.set_query(q);
     if (o->by_doc)
         enq.set_collapse_key(SLOT_DOC);
     if (o->sort == TL_SORT_DATE_DESC || o->sort == TL_SORT_DATE_ASC)
         enq.set_sort_by_value_then_relevance(SLOT_DATE, o->sort == TL_SORT_DATE_DESC);
-    /* a hundred more for a better estimate of the total; not with
-     * phrases, where each page checked costs a reading of positions */
-    check = offset + limit + (phrases.empty() ? 100 : 0);
+    check = check_for(offset, limit, !phrases.empty());
     if (o->facets) {
         size_t sample = o->facet_sample ? o->facet_sample : (size_t)FACET_SAMPLE;
         if (sample > check)
@@ -1651,20 +1881,25 @@ run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_
     res->total = o->n_exclude ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
     res->total_min = mset.get_matches_lower_bound();
     res->total_max = mset.get_matches_upper_bound();
+    if (o->facets)
+        res->facets_exact = spy.seen < check || check >= ndocs;
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
+        found.push_back(Found{*it, it.get_weight(),
+                              o->by_doc ? (size_t)it.get_collapse_count() + 1 : 1});
+hits:
     if (o->facets) {
         spy.finish();
         fill_facets(spy, o->facet_values ? o->facet_values : (size_t)FACET_VALUES, res.get());
-        res->facets_exact = spy.seen < check || check >= ndocs;
     }
-    if (mset.size()) {
-        res->hits = (tl_hit_t *)calloc(mset.size(), sizeof(tl_hit_t));
+    if (!found.empty()) {
+        res->hits = (tl_hit_t *)calloc(found.size(), sizeof(tl_hit_t));
         if (!res->hits)
             throw std::bad_alloc();
     }
-    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+    for (const Found &f : found) {
         /* counted first, so tl_found_free() frees a half-filled hit */
         tl_hit_t *h = &res->hits[res->n_hits++];
-        if ((st = fill_hit(idx, h, it, marks, o->by_doc != 0, !o->no_boxes)) != TL_OK)
+        if ((st = fill_hit(idx, h, f, marks, !o->no_boxes)) != TL_OK)
             return st;
     }
     if (res->total_max < 5 && !blank(nfc)) {

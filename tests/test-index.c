@@ -606,6 +606,97 @@ find_count(tl_index_t *idx, const char *q, const tl_filter_t *filters, size_t n)
     return c;
 }
 
+/* Typed with marks, exact matches come first across pages of results:
+ * 15 pages print "thống kê", 15 "thông kê" (another word, the same folded)
+ * and 15 "thong ke"; a page of 10 at a time gives the 15 exact ones first,
+ * every exact one scoring above every other, and the total is every
+ * spelling's, on every page of results, with facets or without. */
+static void
+test_tiers(void)
+{
+    static const char *const forms[] = {"thống kê", "thông kê", "thong ke"};
+    tl_index_t *idx = NULL;
+    char err[512], id[32], text[160];
+    size_t i, k, n_exact = 0, seen = 0;
+    double lowest_exact = 1e300, highest_other = -1;
+    int order_ok = 1, totals_ok = 1, dup = 0;
+    char ids[45][32];
+
+    ok(tl_index_open("tiers", 1, &idx, err, sizeof err) == TL_OK, "open an index for tiers");
+    if (!idx)
+        return;
+    for (i = 0; i < 45; i++) {
+        const char *texts[2] = {text, NULL};
+        snprintf(id, sizeof id, "t%02zu", i);
+        snprintf(text, sizeof text, "%s %s %s", i % 5 == 0 ? "Báo cáo tổng hợp số liệu của" : "Tin",
+                 forms[i % 3], i % 2 ? "năm 1999" : "");
+        if (add(idx, id, "bao-cao", NULL, NULL, NULL, texts) != TL_OK)
+            break;
+    }
+    ok(i == 45 && tl_index_commit(idx) == TL_OK, "add 45 pages in three spellings");
+    for (k = 0; k < 5; k++) {
+        tl_search_opts_t o;
+        tl_found_t *f;
+        memset(&o, 0, sizeof o);
+        o.query = "thống kê";
+        o.offset = k * 10;
+        o.limit = 10;
+        o.facets = k == 1; /* the page that crosses from one tier to the other */
+        if (!(f = find(idx, &o)))
+            break;
+        if (f->total != 45 || f->total_min > 45 || f->total_max < 45) {
+            printf("# results from %zu: total %zu in [%zu, %zu]\n", o.offset, f->total,
+                   f->total_min, f->total_max);
+            totals_ok = 0;
+        }
+        for (i = 0; i < f->n_hits; i++) {
+            const tl_hit_t *h = &f->hits[i];
+            const int exact = contains(h->snippet, "thống");
+            for (size_t j = 0; j < seen; j++)
+                dup = dup || !strcmp(ids[j], h->doc_id);
+            if (seen < 45)
+                snprintf(ids[seen++], sizeof ids[0], "%s", h->doc_id);
+            if (exact) {
+                order_ok = order_ok && n_exact == seen - 1;
+                n_exact++;
+                lowest_exact = h->score < lowest_exact ? h->score : lowest_exact;
+            } else if (h->score > highest_other) {
+                highest_other = h->score;
+            }
+        }
+        if (k == 1) {
+            const tl_facet_t *cls = NULL;
+            for (i = 0; i < f->n_facets; i++)
+                if (!strcmp(f->facets[i].name, "class"))
+                    cls = &f->facets[i];
+            ok(cls && cls->n_values == 1 && cls->values[0].count == 45 && f->facets_exact,
+               "  facets count every spelling's pages (%zu)",
+               cls && cls->n_values ? cls->values[0].count : 0);
+        }
+        tl_found_free(f);
+    }
+    ok(seen == 45 && !dup, "  five pages of results give the 45 pages, each once (%zu)", seen);
+    ok(n_exact == 15 && order_ok, "  the 15 exact ones first (%zu)", n_exact);
+    ok(lowest_exact > highest_other, "  each scoring above every other (%g > %g)", lowest_exact,
+       highest_other);
+    ok(totals_ok, "  the total is every spelling's on every page of results");
+    {
+        tl_search_opts_t o;
+        tl_found_t *f;
+        memset(&o, 0, sizeof o);
+        o.query = "thống kê NOT 1999";
+        o.limit = 30;
+        f = find(idx, &o);
+        ok(f && f->n_hits == 23 && f->total == 23, "  and with NOT (%zu, total %zu)",
+           f ? f->n_hits : 0, f ? f->total : 0);
+        tl_found_free(f);
+    }
+    ok(find_count(idx, "\"số liệu của thống kê\"", NULL, 0) == 9,
+       "  a phrase typed with marks finds it in every spelling (%ld)",
+       find_count(idx, "\"số liệu của thống kê\"", NULL, 0));
+    tl_index_free(idx);
+}
+
 static const tl_facet_t *
 facet(const tl_found_t *f, const char *name)
 {
@@ -1384,6 +1475,7 @@ main(void)
     tl_index_free(idx);
 
     test_ranking();
+    test_tiers();
     test_fielded();
     test_reindex();
     test_snippet_window();
