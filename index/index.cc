@@ -400,6 +400,77 @@ fold_text(const std::string &s)
     return map_text(tl_text_fold, s);
 }
 
+static std::string
+nfc_text(const std::string &s)
+{
+    return map_text(tl_text_nfc, s);
+}
+
+static std::string
+lower_text(const std::string &s)
+{
+    return map_text(tl_text_lower, s);
+}
+
+static bool
+ascii_space(char c)
+{
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* @fn (nfc_text or lower_text) over @s a word at a time, the words being
+ * the runs between ASCII white space, each remembered in @memo: the same
+ * as over the whole text, for neither composing nor case-folding reaches
+ * across a space (a space is a starter: no mark composes with it or is
+ * reordered past it), and a page's words come from a vocabulary far
+ * smaller than its text (the two passes over each page's whole text were
+ * a tenth of indexing).  A word of ASCII alone spares utf8proc: NFC leaves
+ * it as it is and case-folding lowers its capitals. */
+static std::string
+map_words(std::string (*fn)(const std::string &), const std::string &s, Memo &memo)
+{
+    const bool lower = fn == lower_text;
+    std::string out, w;
+    size_t i = 0, j, k;
+    const size_t n = s.size();
+
+    out.reserve(n);
+    while (i < n) {
+        for (j = i; j < n && !ascii_space(s[j]); j++)
+            ;
+        bool ascii = true;
+        for (k = i; k < j && ascii; k++)
+            ascii = !(s[k] & 0x80);
+        if (ascii) {
+            for (k = i; k < j; k++)
+                out += lower && s[k] >= 'A' && s[k] <= 'Z' ? (char)(s[k] - 'A' + 'a') : s[k];
+        } else {
+            w.assign(s, i, j - i);
+            out += remembered(memo, w, fn, 50000);
+        }
+        for (; j < n && ascii_space(s[j]); j++)
+            out += s[j];
+        i = j;
+    }
+    return out;
+}
+
+/* NFC and lower-cased forms of a page's text, a word at a time,
+ * remembered (the handle's lock makes indexing one thread at a time). */
+static std::string
+nfc_page(const char *text)
+{
+    static thread_local Memo memo;
+    return map_words(nfc_text, text, memo);
+}
+
+static std::string
+lower_page(const std::string &text)
+{
+    static thread_local Memo memo;
+    return map_words(lower_text, text, memo);
+}
+
 /* tl_text_fold() of an indexed word, remembered (the handle's lock makes
  * indexing one thread at a time anyway). */
 static const std::string &
@@ -711,14 +782,14 @@ make_page(const tl_doc_t *d, const char *cls, const DocFacets &f, size_t page,
           const tl_page_t *p, std::set<std::string> &spell)
 {
     Xapian::Document doc;
-    const std::string text = p->text ? map_text(tl_text_nfc, p->text) : std::string();
+    const std::string text = p->text ? nfc_page(p->text) : std::string();
     std::string parts;
     const std::string joined = dehyphenate(text, parts);
     size_t i;
 
-    index_both(doc, map_text(tl_text_lower, joined), "", true, &spell);
+    index_both(doc, lower_page(joined), "", true, &spell);
     if (!parts.empty())
-        index_both(doc, map_text(tl_text_lower, parts), "", false);
+        index_both(doc, lower_page(parts), "", false);
     /* The record's title and creator are words of the document even when
      * no page prints them (a title from the box list, or corrected by
      * staff): a plain search finds them on the first page.  No positions

@@ -697,6 +697,44 @@ test_tiers(void)
     tl_index_free(idx);
 }
 
+/* Text as scanners and OCR give it: decomposed (NFD), in capitals, with
+ * tabs and line breaks and a stray mark after a space.  Its words are
+ * found typed composed, with or without marks, the written form ranks
+ * first, and the page's text is kept composed. */
+static void
+test_decomposed_pages(void)
+{
+    /* "BÁO CÁO\tTHỐNG KÊ\n ́lẻ ĐÀ NẴNG năm", every mark a combining one */
+    static const char *const nfd[] = {
+        "BA\xcc\x81O CA\xcc\x81O\tTHO\xcc\x82\xcc\x81NG KE\xcc\x82\n \xcc\x81le\xcc\x89 "
+        "\xc4\x90" "A\xcc\x80 NA\xcc\x86\xcc\x83NG na\xcc\x86m",
+        NULL,
+    };
+    static const char *const plain[] = {"thong ke", NULL};
+    tl_index_t *idx = NULL;
+    char err[512];
+    tl_results_t *r;
+
+    ok(tl_index_open("nfd", 1, &idx, err, sizeof err) == TL_OK, "open an index for NFD pages");
+    if (!idx)
+        return;
+    ok(add(idx, "nfd", "bao-cao", NULL, NULL, NULL, nfd) == TL_OK &&
+           add(idx, "plain", "bao-cao", NULL, NULL, NULL, plain) == TL_OK &&
+           tl_index_commit(idx) == TL_OK,
+       "add a decomposed page and a short plain one");
+    r = search(idx, "thống kê");
+    ok(r && r->n_hits == 2, "\"thống kê\" finds both (%zu)", r ? r->n_hits : 0);
+    is_str(r && r->n_hits ? r->hits[0].doc_id : NULL, "nfd", "  the decomposed capitals first");
+    ok(r && r->n_hits && contains(r->hits[0].snippet, "TH\xe1\xbb\x90NG K\xc3\x8a"),
+       "  its text kept composed: %s", r && r->n_hits ? r->hits[0].snippet : "");
+    tl_results_free(r);
+    ok(count(idx, "đà nẵng") == 1 && count(idx, "da nang") == 1 && count(idx, "ĐÀ NẴNG") == 1,
+       "\"đà nẵng\", \"da nang\" and \"ĐÀ NẴNG\" find it");
+    ok(count(idx, "\"báo cáo thống kê\"") == 1, "a phrase across a tab");
+    ok(count(idx, "lẻ") == 1 && count(idx, "le") == 1, "the word after a stray mark");
+    tl_index_free(idx);
+}
+
 static const tl_facet_t *
 facet(const tl_found_t *f, const char *name)
 {
@@ -1476,6 +1514,7 @@ main(void)
 
     test_ranking();
     test_tiers();
+    test_decomposed_pages();
     test_fielded();
     test_reindex();
     test_snippet_window();
