@@ -14,7 +14,9 @@
 #include <memory>
 #include <new>
 #include <set>
+#include <exception>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -94,6 +96,10 @@ enum { N_FACETS = sizeof FACETS / sizeof FACETS[0] };
 struct tl_index {
     Xapian::Database *db;          /* == wdb when writable */
     Xapian::WritableDatabase *wdb; /* NULL when read-only */
+    /* a second reader of a read-only index, opened for the second half of
+     * a large search (rank()), and the postings from which one is split */
+    Xapian::Database *aux;
+    size_t split_postings;
     std::string path;
     /* pages added since the last commit, and how many make tl_index_add_doc()
      * commit by itself (each document is a transaction, and Xapian does not
@@ -892,8 +898,11 @@ check_doc(tl_index_t *idx, const tl_doc_t *d)
 static void
 refresh(tl_index_t *idx)
 {
-    if (!idx->wdb)
+    if (!idx->wdb) {
         idx->db->reopen();
+        if (idx->aux)
+            idx->aux->reopen();
+    }
 }
 
 /* ---- searching ------------------------------------------------------------- */
@@ -1750,6 +1759,157 @@ estimate(tl_index_t *idx, const Xapian::Query &q)
     return enq.get_mset(0, 0, (Xapian::doccount)0);
 }
 
+/* Documents @lo .. @hi - 1, as a boolean filter: one half of a search run
+ * in two.  It offers ids that may not exist; the query it filters does not
+ * match those. */
+class DocRange : public Xapian::PostingSource {
+    Xapian::docid lo_, hi_, did_ = 0;
+
+  public:
+    DocRange(Xapian::docid lo, Xapian::docid hi) : lo_(lo), hi_(hi) {}
+    Xapian::doccount get_termfreq_min() const override { return 0; }
+    Xapian::doccount get_termfreq_est() const override { return hi_ - lo_; }
+    Xapian::doccount get_termfreq_max() const override { return hi_ - lo_; }
+    void init(const Xapian::Database &) override { did_ = 0; }
+    void next(double) override { did_ = did_ ? did_ + 1 : lo_; }
+    void skip_to(Xapian::docid d, double) override
+    {
+        if (did_ < d)
+            did_ = std::max(d, lo_);
+    }
+    bool at_end() const override { return did_ >= hi_; }
+    Xapian::docid get_docid() const override { return did_; }
+    std::string get_description() const override { return "DocRange"; }
+};
+
+/* What a search reads of Xapian's MSet: the page of results asked for,
+ * best first, the estimate of the total with its bounds, and the most a
+ * page could weigh. */
+struct Ranked {
+    std::vector<Found> hits;
+    size_t est = 0, lower = 0, upper = 0;
+    double max_possible = 0;
+};
+
+/* Ranks the pages matching @q by relevance (BM25), @offset.. @offset +
+ * @limit - 1 of them, having checked at least @check; the phrases, when
+ * given, checked lazily (PhraseCheck, whose Unselective passes through).
+ * A large search of a read-only index (idx->split_postings) runs in two
+ * halves side by side, the documents before and after the middle one,
+ * each on its own reader: the same weights (one database, one set of
+ * statistics), merged, so the same results in about half the time when
+ * the other core is free. */
+static void
+rank(tl_index_t *idx, const Xapian::Query &q, size_t offset, size_t limit, size_t check,
+     const std::vector<std::vector<std::string>> &phrases, Ranked &out)
+{
+    const bool phr = !phrases.empty();
+    size_t postings = 0;
+    bool split = !idx->wdb && offset + limit <= 1000;
+
+    out = Ranked();
+    for (Xapian::TermIterator t = q.get_unique_terms_begin(); split && t != q.get_terms_end(); ++t)
+        postings += idx->db->get_termfreq(*t);
+    split = split && postings >= idx->split_postings && idx->db->get_lastdocid() > 1;
+    if (split) {
+        try {
+            if (!idx->aux)
+                idx->aux = new Xapian::Database(idx->path);
+        } catch (const Xapian::Error &) {
+            split = false; /* no second reader: one half it is */
+        }
+        /* both readers on the same commit, or the halves would disagree */
+        split = split && idx->aux->get_revision() == idx->db->get_revision();
+    }
+    if (!split) {
+        const PhraseCheck check_phrases(*idx->db, phrases);
+        Xapian::Enquire enq(*idx->db);
+        enq.set_query(q);
+        const Xapian::MSet m = enq.get_mset((Xapian::doccount)offset, (Xapian::doccount)limit,
+                                            (Xapian::doccount)check, NULL,
+                                            phr ? &check_phrases : NULL);
+        for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it)
+            out.hits.push_back(Found{*it, it.get_weight(), 1});
+        out.est = m.get_matches_estimated();
+        out.lower = m.get_matches_lower_bound();
+        out.upper = m.get_matches_upper_bound();
+        out.max_possible = m.get_max_possible();
+        return;
+    }
+    const Xapian::docid mid = idx->db->get_lastdocid() / 2 + 1;
+    /* Xapian counts the references to a query's parts without atomics:
+     * the second half gets a copy of its own */
+    const std::string serialised = q.serialise();
+    Xapian::MSet half[2];
+    std::exception_ptr failed[2];
+    auto run = [&](int h) {
+        try {
+            const Xapian::Database &db = h ? *idx->aux : *idx->db;
+            const PhraseCheck check_phrases(db, phrases);
+            Xapian::Enquire enq(db);
+            enq.set_query(Xapian::Query(
+                Xapian::Query::OP_FILTER, h ? Xapian::Query::unserialise(serialised) : q,
+                Xapian::Query((h ? new DocRange(mid, db.get_lastdocid() + 1) : new DocRange(1, mid))
+                                  ->release())));
+            half[h] = enq.get_mset(0, (Xapian::doccount)(offset + limit), (Xapian::doccount)check,
+                                   NULL, phr ? &check_phrases : NULL);
+        } catch (...) {
+            failed[h] = std::current_exception();
+        }
+    };
+    std::thread second;
+    try {
+        second = std::thread(run, 1);
+    } catch (const std::system_error &) {
+    }
+    run(0);
+    if (second.joinable())
+        second.join();
+    else
+        run(1); /* no thread to be had: the second half after the first */
+    for (int h = 0; h < 2; h++)
+        if (failed[h])
+            std::rethrow_exception(failed[h]);
+    std::vector<Found> all;
+    for (int h = 0; h < 2; h++) {
+        for (Xapian::MSetIterator it = half[h].begin(); it != half[h].end(); ++it)
+            all.push_back(Found{*it, it.get_weight(), 1});
+        out.est += half[h].get_matches_estimated();
+        out.lower += half[h].get_matches_lower_bound();
+        out.upper += half[h].get_matches_upper_bound();
+        out.max_possible = std::max(out.max_possible, half[h].get_max_possible());
+    }
+    /* Xapian's order: weight, then document id */
+    std::sort(all.begin(), all.end(), [](const Found &a, const Found &b) {
+        return a.weight != b.weight ? a.weight > b.weight : a.did < b.did;
+    });
+    for (size_t i = offset; i < all.size() && i < offset + limit; i++)
+        out.hits.push_back(all[i]);
+}
+
+/* Counts the facets over the first @sample pages matching @q, unweighed:
+ * with every weight nil Xapian stops once it has checked them.  Sets the
+ * total from that count, a better one than a ranking's. */
+static void
+count_facets(tl_index_t *idx, const tl_search_opts_t *o, const Xapian::Query &q, FacetSpy &spy,
+             tl_found_t *res)
+{
+    const size_t ndocs = idx->db->get_doccount();
+    size_t sample = o->facet_sample ? o->facet_sample : (size_t)FACET_SAMPLE;
+    Xapian::Enquire ef(*idx->db);
+
+    if (sample > ndocs)
+        sample = ndocs;
+    ef.set_query(q);
+    ef.set_weighting_scheme(Xapian::BoolWeight());
+    ef.add_matchspy(&spy);
+    const Xapian::MSet mf = ef.get_mset(0, 1, (Xapian::doccount)sample);
+    res->total = mf.get_matches_estimated();
+    res->total_min = mf.get_matches_lower_bound();
+    res->total_max = mf.get_matches_upper_bound();
+    res->facets_exact = spy.seen < sample || sample >= ndocs;
+}
+
 /* A query typed with marks, ranked by relevance, exact matches first, in
  * two tiers: the pages matching it as written (weighed as written), then
  * the others matching it folded.  Reading the written words' postings and
@@ -1767,7 +1927,7 @@ find_tiered(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o,
             const std::vector<std::vector<std::string>> &phrases, Narrow narrow, size_t offset,
             size_t limit, std::vector<Found> &found, tl_found_t *res, FacetSpy &spy)
 {
-    const PhraseCheck check1(*idx->db, phrases), check2(*idx->db, phrases);
+    const std::vector<std::vector<std::string>> none;
     /* the folded query with its phrases left to Xapian */
     auto xapian_phrases = [&]() {
         Marks again;
@@ -1775,32 +1935,26 @@ find_tiered(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o,
         return build_query(idx, nfc, again, NULL, unused);
     };
     /* with phrases, first their lazy check, unless it would give up */
-    bool phr = !phrases.empty() && !check1.hopeless(offset + limit);
+    bool phr = !phrases.empty() && !PhraseCheck(*idx->db, phrases).hopeless(offset + limit);
     Xapian::Query qf = phrases.empty() || phr ? qf_hoisted : xapian_phrases();
-    Xapian::MSet m1, m2, est2;
+    Ranked r1, r2;
     bool ran2 = false;
+    Xapian::MSet est2;
     double lift = 0; /* what a first-tier page adds, to outweigh the second */
 
     for (;;) {
         const Xapian::Query q1 = narrow(
             written_within(ql, qf) ? ql : Xapian::Query(Xapian::Query::OP_FILTER, ql, qf));
         const Xapian::Query q2 = narrow(Xapian::Query(Xapian::Query::OP_AND_NOT, qf, ql));
-        Xapian::Enquire e1(*idx->db), e2(*idx->db);
-        e1.set_query(q1);
-        e2.set_query(q2);
         try {
-            m1 = e1.get_mset((Xapian::doccount)offset, (Xapian::doccount)limit,
-                             (Xapian::doccount)check_for(offset, limit, phr), NULL,
-                             phr ? &check1 : NULL);
+            rank(idx, q1, offset, limit, check_for(offset, limit, phr), phr ? phrases : none, r1);
             /* fewer written matches than the page asks for: Xapian has
              * seen them all, and the folded ones follow */
-            ran2 = m1.size() < limit;
+            ran2 = r1.hits.size() < limit;
             if (ran2) {
-                const size_t n1 = m1.get_matches_lower_bound();
-                const size_t off2 = offset > n1 ? offset - n1 : 0, lim2 = limit - m1.size();
-                m2 = e2.get_mset((Xapian::doccount)off2, (Xapian::doccount)lim2,
-                                 (Xapian::doccount)check_for(off2, lim2, phr), NULL,
-                                 phr ? &check2 : NULL);
+                const size_t n1 = r1.lower;
+                const size_t off2 = offset > n1 ? offset - n1 : 0, lim2 = limit - r1.hits.size();
+                rank(idx, q2, off2, lim2, check_for(off2, lim2, phr), phr ? phrases : none, r2);
             }
         } catch (const PhraseCheck::Unselective &) {
             phr = false;
@@ -1817,42 +1971,59 @@ find_tiered(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o,
             est2 = es.get_mset(0, 1, (Xapian::doccount)check_for(0, limit, false));
         }
         /* the most a second-tier page could weigh */
-        lift = (ran2 ? m2 : estimate(idx, q2)).get_max_possible();
+        lift = ran2 ? r2.max_possible : estimate(idx, q2).get_max_possible();
         break;
     }
-    for (Xapian::MSetIterator it = m1.begin(); it != m1.end(); ++it)
-        found.push_back(Found{*it, it.get_weight() + lift, 1});
-    for (Xapian::MSetIterator it = m2.begin(); it != m2.end(); ++it)
-        found.push_back(Found{*it, it.get_weight(), 1});
+    for (const Found &f : r1.hits)
+        found.push_back(Found{f.did, f.weight + lift, 1});
+    for (const Found &f : r2.hits)
+        found.push_back(f);
     if (ran2) {
-        res->total = m1.get_matches_estimated() + m2.get_matches_estimated();
-        res->total_min = m1.get_matches_lower_bound() + m2.get_matches_lower_bound();
-        res->total_max = m1.get_matches_upper_bound() + m2.get_matches_upper_bound();
+        res->total = r1.est + r2.est;
+        res->total_min = r1.lower + r2.lower;
+        res->total_max = r1.upper + r2.upper;
     } else {
-        res->total = std::max(m1.get_matches_estimated(), est2.get_matches_estimated());
-        res->total_min = std::max(m1.get_matches_lower_bound(), est2.get_matches_lower_bound());
+        res->total = std::max(r1.est, (size_t)est2.get_matches_estimated());
+        res->total_min = std::max(r1.lower, (size_t)est2.get_matches_lower_bound());
         res->total_max = est2.get_matches_upper_bound();
     }
     res->total = std::max(res->total_min, std::min(res->total, res->total_max));
+    /* over the folded matches, phrases checked by Xapian */
+    if (o->facets)
+        count_facets(idx, o, narrow(phrases.empty() ? qf_hoisted : xapian_phrases()), spy, res);
+}
 
-    if (o->facets) {
-        /* the folded matches, phrases checked by Xapian, unweighed: with
-         * every weight nil Xapian stops once it has checked the sample */
-        const size_t ndocs = idx->db->get_doccount();
-        size_t sample = o->facet_sample ? o->facet_sample : (size_t)FACET_SAMPLE;
-        Xapian::Enquire ef(*idx->db);
-        if (sample > ndocs)
-            sample = ndocs;
-        ef.set_query(narrow(phrases.empty() ? qf_hoisted : xapian_phrases()));
-        ef.set_weighting_scheme(Xapian::BoolWeight());
-        ef.add_matchspy(&spy);
-        const Xapian::MSet mf = ef.get_mset(0, 1, (Xapian::doccount)sample);
-        /* counted over the folded matches themselves: a better total */
-        res->total = mf.get_matches_estimated();
-        res->total_min = mf.get_matches_lower_bound();
-        res->total_max = mf.get_matches_upper_bound();
-        res->facets_exact = spy.seen < sample || sample >= ndocs;
+/* A query typed without marks (or with nothing to mark), ranked by
+ * relevance: one ranking, the facets counted beside it. */
+template <class Narrow>
+static void
+find_plain(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o,
+           const Xapian::Query &qf_hoisted, const std::vector<std::vector<std::string>> &phrases,
+           Narrow narrow, size_t offset, size_t limit, std::vector<Found> &found, tl_found_t *res,
+           FacetSpy &spy)
+{
+    const std::vector<std::vector<std::string>> none;
+    auto xapian_phrases = [&]() {
+        Marks again;
+        Xapian::Query unused;
+        return build_query(idx, nfc, again, NULL, unused);
+    };
+    const bool phr = !phrases.empty() && !PhraseCheck(*idx->db, phrases).hopeless(offset + limit);
+    Ranked r;
+
+    try {
+        rank(idx, narrow(phrases.empty() || phr ? qf_hoisted : xapian_phrases()), offset, limit,
+             check_for(offset, limit, phr), phr ? phrases : none, r);
+    } catch (const PhraseCheck::Unselective &) {
+        rank(idx, narrow(xapian_phrases()), offset, limit, check_for(offset, limit, false), none,
+             r);
     }
+    found = r.hits;
+    res->total = r.est;
+    res->total_min = r.lower;
+    res->total_max = r.upper;
+    if (o->facets)
+        count_facets(idx, o, narrow(phrases.empty() ? qf_hoisted : xapian_phrases()), spy, res);
 }
 
 static tl_status_t
@@ -1906,11 +2077,16 @@ run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_
         *out = res.release();
         return TL_OK;
     }
-    /* Typed with marks and ranked by relevance: exact matches first, in
-     * tiers.  Not by document (a document could stand in both tiers), nor
-     * with documents excluded (every match is counted anyway). */
-    if (!ql.empty() && o->sort == TL_SORT_RELEVANCE && !o->by_doc && !o->n_exclude) {
-        find_tiered(idx, nfc, o, qf, ql, phrases, narrow, offset, limit, found, res.get(), spy);
+    /* Ranked by relevance, typed with marks: exact matches first, in
+     * tiers.  By document (a document could stand in both tiers), with
+     * documents excluded (every match is counted anyway) or sorted by date,
+     * the one query below, the facets counted as it goes. */
+    if (o->sort == TL_SORT_RELEVANCE && !o->by_doc && !o->n_exclude) {
+        if (ql.empty())
+            find_plain(idx, nfc, o, qf, phrases, narrow, offset, limit, found, res.get(), spy);
+        else
+            find_tiered(idx, nfc, o, qf, ql, phrases, narrow, offset, limit, found, res.get(),
+                        spy);
         goto hits;
     }
     q = narrow(boosted(qf, ql));
@@ -1993,6 +2169,7 @@ index_destroy(tl_index_t *idx)
         delete idx->wdb;
     else
         delete idx->db;
+    delete idx->aux;
     pthread_mutex_destroy(&idx->lock);
     delete idx;
 }
@@ -2010,6 +2187,23 @@ flush_threshold(void)
     unsigned long n = e ? strtoul(e, &end, 10) : 0;
 
     return n && *end == '\0' ? (size_t)n : 1000;
+}
+
+/* The postings (summed over a query's words) from which a search of a
+ * read-only index is run in two halves side by side: TL_INDEX_SPLIT when
+ * set (0: never), else 400,000, about a common word at 400,000 pages; below
+ * that a search takes a few milliseconds, and a thread would cost more than
+ * it saves (and under many searches at once, the other core is busy). */
+static size_t
+split_threshold(void)
+{
+    const char *e = getenv("TL_INDEX_SPLIT");
+    char *end;
+    unsigned long n = e ? strtoul(e, &end, 10) : 0;
+
+    if (e && *e && *end == '\0')
+        return n ? (size_t)n : (size_t)-1;
+    return 400000;
 }
 
 /* Checks the folder before Xapian does, for a plainer message: a reader
@@ -2061,6 +2255,7 @@ tl_index_open(const char *path, int writable, tl_index_t **out, char *err,
         pthread_mutex_init(&idx->lock, NULL);
         idx->path = path;
         idx->flush_every = flush_threshold();
+        idx->split_postings = split_threshold();
         if (writable) {
             idx->wdb = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
             idx->db = idx->wdb;
