@@ -556,16 +556,38 @@ cmd_latency(const char *ipath, const char *corpus, int cold_runs, int verbose)
 
 /* ---- recall --------------------------------------------------------------------- */
 
+/* Marks in @seen the words of @folded (tl_text_fold()ed, changed in place)
+ * among the @nw of @words: runs of letters (ASCII after folding; anything
+ * >= 0x80 kept) and digits. */
+static void
+mark_words(char *folded, char *const *words, size_t nw, int *seen)
+{
+    char *save = NULL, *t;
+    size_t k;
+
+    for (t = folded; *t; t++) {
+        unsigned char ch = (unsigned char)*t;
+        if (!(ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')))
+            *t = ' ';
+    }
+    for (t = strtok_r(folded, " ", &save); t; t = strtok_r(NULL, " ", &save))
+        for (k = 0; k < nw; k++)
+            if (!seen[k] && !strcmp(t, words[k]))
+                seen[k] = 1;
+}
+
 /* The recall set: 30 corpus words that carry diacritics, typed folded; and
  * how many of pages 0..@n-1 hold each (any spelling), counted by reading
- * the text files, independently of any index.  Prints "folded<TAB>count". */
+ * the text files, independently of any index; and how many with the first
+ * page of each document holding its title and creator too, as tulieu
+ * indexes them there.  Prints "folded<TAB>in the text<TAB>with those". */
 static int
 cmd_truth(const char *dir, size_t n, const char *corpus)
 {
     enum { N_WORDS = 30 };
     corpus_t c;
     char *folded[N_WORDS];
-    size_t counts[N_WORDS], nw = 0, i, k;
+    size_t counts[N_WORDS], with_meta[N_WORDS], nw = 0, i, k;
     uint64_t s = 7;
     char path[4096];
 
@@ -581,12 +603,13 @@ cmd_truth(const char *dir, size_t n, const char *corpus)
             continue;
         }
         folded[nw] = f;
-        counts[nw++] = 0;
+        counts[nw] = with_meta[nw] = 0;
+        nw++;
     }
     for (i = 0; i < n; i++) {
         unsigned char *buf;
         size_t len;
-        char *ff, *save = NULL, *t;
+        char *ff;
         int seen[N_WORDS] = {0};
         page_path(dir, i, path, sizeof path);
         if (tl_file_read(path, &buf, &len) != TL_OK)
@@ -595,22 +618,29 @@ cmd_truth(const char *dir, size_t n, const char *corpus)
         free(buf);
         if (!ff)
             die("not UTF-8: %s", path);
-        /* words: runs of letters (ASCII after folding; anything >= 0x80 kept) */
-        for (t = ff; *t; t++) {
-            unsigned char ch = (unsigned char)*t;
-            if (!(ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')))
-                *t = ' ';
-        }
-        for (t = strtok_r(ff, " ", &save); t; t = strtok_r(NULL, " ", &save))
-            for (k = 0; k < nw; k++)
-                if (!seen[k] && !strcmp(t, folded[k]))
-                    seen[k] = 1;
+        mark_words(ff, folded, nw, seen);
+        free(ff);
         for (k = 0; k < nw; k++)
             counts[k] += (size_t)seen[k];
-        free(ff);
+        if (i % PAGES_PER_DOC == 0) {
+            tl_doc_t *d = tl_doc_new();
+            char *ft, *fc;
+            doc_meta(i / PAGES_PER_DOC, d);
+            ft = tl_text_fold(d->dc.title);
+            fc = tl_text_fold(d->dc.creator);
+            if (!ft || !fc)
+                die("out of memory for %s", d->id);
+            mark_words(ft, folded, nw, seen);
+            mark_words(fc, folded, nw, seen);
+            free(ft);
+            free(fc);
+            tl_doc_free(d);
+        }
+        for (k = 0; k < nw; k++)
+            with_meta[k] += (size_t)seen[k];
     }
     for (k = 0; k < nw; k++) {
-        printf("%s\t%zu\n", folded[k], counts[k]);
+        printf("%s\t%zu\t%zu\n", folded[k], counts[k], with_meta[k]);
         free(folded[k]);
     }
     return 0;
