@@ -766,6 +766,56 @@ test_split(void)
     tl_index_free(two);
 }
 
+/* Facets are read from one value a page, or from a slot each when that
+ * value is missing (an index made before it) or cannot be made (a value
+ * holding its separator, as this creator): both count alike. */
+static void
+test_facet_values(void)
+{
+    static const char *const text[] = {"thong ke dan so", NULL};
+    tl_index_t *idx = NULL;
+    char err[512];
+    tl_search_opts_t o;
+    tl_found_t *f;
+    size_t i, k;
+    int good = 1;
+
+    ok(tl_index_open("facet-values", 1, &idx, err, sizeof err) == TL_OK,
+       "open an index for facet values");
+    if (!idx)
+        return;
+    ok(add(idx, "fv1", "bao-cao", NULL, "Cục Thống kê", NULL, text) == TL_OK &&
+           add(idx, "fv2", "bao-cao", NULL, "Cục Thống kê", NULL, text) == TL_OK &&
+           add(idx, "fv3", "cong-van", NULL, "odd\x1e" "name", NULL, text) == TL_OK &&
+           add(idx, "fv4", "bao-cao", NULL, "Cục Thống kê", NULL, text) == TL_OK &&
+           tl_index_commit(idx) == TL_OK,
+       "add four documents, one with a separator in its creator");
+    memset(&o, 0, sizeof o);
+    o.query = "dan so";
+    o.limit = 10;
+    o.facets = 1;
+    f = find(idx, &o);
+    for (i = 0; f && i < f->n_facets; i++) {
+        const tl_facet_t *ft = &f->facets[i];
+        if (!strcmp(ft->name, "class"))
+            good = good && ft->n_values == 2 && !strcmp(ft->values[0].value, "bao-cao") &&
+                   ft->values[0].count == 3 && ft->values[1].count == 1;
+        if (!strcmp(ft->name, "creator")) {
+            size_t odd = 0, cuc = 0;
+            for (k = 0; k < ft->n_values; k++) {
+                if (!strcmp(ft->values[k].value, "odd\x1e" "name"))
+                    odd = ft->values[k].count;
+                if (!strcmp(ft->values[k].value, "Cục Thống kê"))
+                    cuc = ft->values[k].count;
+            }
+            good = good && ft->n_values == 2 && odd == 1 && cuc == 3;
+        }
+    }
+    ok(f && f->n_facets && good, "  classes 3 and 1, creators 3 and 1, the odd one read alone");
+    tl_found_free(f);
+    tl_index_free(idx);
+}
+
 /* Text as scanners and OCR give it: decomposed (NFD), in capitals, with
  * tabs and line breaks and a stray mark after a space.  Its words are
  * found typed composed, with or without marks, the written form ranks
@@ -1584,6 +1634,7 @@ main(void)
     test_ranking();
     test_tiers();
     test_split();
+    test_facet_values();
     test_decomposed_pages();
     test_fielded();
     test_reindex();
