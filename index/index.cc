@@ -68,6 +68,7 @@ enum {
     MAX_BOXES = 500,            /* word boxes returned per hit */
     FACET_SAMPLE = 20000,       /* matches facets are counted over */
     FACET_VALUES = 20,
+    RARE_PAGES = 20000,         /* a rare phrase's pages collected at most */
     SNIPPET_WORDS = 30,
     SNIPPET_BEFORE = 10,        /* words shown before the first hit */
     MAX_GAP_BYTES = 24          /* longer runs between words become "…" */
@@ -1828,6 +1829,40 @@ class DocRange : public Xapian::PostingSource {
     std::string get_description() const override { return "DocRange"; }
 };
 
+/* The documents of a sorted list, as a boolean filter: the pages found to
+ * hold a rare phrase, for the words' query to weigh. */
+class DocSet : public Xapian::PostingSource {
+    std::shared_ptr<const std::vector<Xapian::docid>> ids_;
+    size_t at_ = 0;
+    bool started_ = false;
+
+  public:
+    explicit DocSet(std::shared_ptr<const std::vector<Xapian::docid>> ids) : ids_(std::move(ids)) {}
+    Xapian::doccount get_termfreq_min() const override { return (Xapian::doccount)ids_->size(); }
+    Xapian::doccount get_termfreq_est() const override { return (Xapian::doccount)ids_->size(); }
+    Xapian::doccount get_termfreq_max() const override { return (Xapian::doccount)ids_->size(); }
+    void init(const Xapian::Database &) override
+    {
+        at_ = 0;
+        started_ = false;
+    }
+    void next(double) override
+    {
+        if (started_)
+            at_++;
+        started_ = true;
+    }
+    void skip_to(Xapian::docid d, double) override
+    {
+        started_ = true;
+        at_ = (size_t)(std::lower_bound(ids_->begin() + (long)at_, ids_->end(), d) - ids_->begin());
+    }
+    bool at_end() const override { return at_ >= ids_->size(); }
+    Xapian::docid get_docid() const override { return (*ids_)[at_]; }
+    Xapian::PostingSource *clone() const override { return new DocSet(ids_); }
+    std::string get_description() const override { return "DocSet"; }
+};
+
 /* What a search reads of Xapian's MSet: the page of results asked for,
  * best first, the estimate of the total with its bounds, and the most a
  * page could weigh. */
@@ -2005,6 +2040,25 @@ find_tiered(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o,
         } catch (const PhraseCheck::Unselective &) {
             phr = false;
             qf = xapian_phrases();
+            /* The phrases are rare among the pages holding their words:
+             * find their pages once, in one unweighed pass of Xapian's
+             * phrase check, and let the words weigh those pages in each
+             * tier, where checking the phrase in each would read every
+             * candidate's positions twice.  Past RARE_PAGES, Xapian's. */
+            Xapian::Enquire all(*idx->db);
+            all.set_query(narrow(qf));
+            all.set_weighting_scheme(Xapian::BoolWeight());
+            const Xapian::MSet m = all.get_mset(0, RARE_PAGES, (Xapian::doccount)0);
+            if (m.size() < RARE_PAGES) {
+                auto ids = std::make_shared<std::vector<Xapian::docid>>();
+                for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it)
+                    ids->push_back(*it);
+                if (ids->empty())
+                    return; /* found nowhere: no hits, a total of nought */
+                std::sort(ids->begin(), ids->end());
+                qf = Xapian::Query(Xapian::Query::OP_FILTER, qf_hoisted,
+                                   Xapian::Query((new DocSet(ids))->release()));
+            }
             continue;
         }
         /* the second tier unread: the total from a sample of the folded

@@ -1460,6 +1460,22 @@ test_phrase_many(void)
         tl_found_free(r);
     }
     memset(&o, 0, sizeof o);
+    o.query = "\"số dân\""; /* typed with marks, its words on every page, never so */
+    r = find(idx, &o);
+    ok(r && r->n_hits == 0 && r->total == 0 && r->total_max == 0,
+       "\"số dân\", a page of results asked for: none, a total of nought (%zu, %zu)",
+       r ? r->n_hits : 0, r ? r->total : 0);
+    tl_found_free(r);
+    o.query = "\"dân số tỉnh\""; /* with marks, on a page in four */
+    o.offset = 240;
+    r = find(idx, &o);
+    for (i = 0, bad = 0; r && i < (int)r->n_hits; i++)
+        bad += atoi(r->hits[i].doc_id + 1) % 4 != 0;
+    ok(r && r->n_hits == 10 && !bad && r->total == 250,
+       "\"dân số tỉnh\" from 240: the last 10 of exactly 250 (%zu of %zu, %d wrong)",
+       r ? r->n_hits : 0, r ? r->total : 0, bad);
+    tl_found_free(r);
+    memset(&o, 0, sizeof o);
     o.query = "\"dân kê\""; /* both words on every page, never in this order */
     o.limit = 1000;
     r = find(idx, &o);
