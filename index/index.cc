@@ -1991,6 +1991,17 @@ count_facets(tl_index_t *idx, const tl_search_opts_t *o, const Xapian::Query &q,
     res->facets_exact = spy.seen < sample || sample >= ndocs;
 }
 
+/* The folded query of @nfc with its phrases left to Xapian (not hoisted
+ * for the lazy check), as the tiers and the facets need it. */
+static Xapian::Query
+folded_query(tl_index_t *idx, const std::string &nfc)
+{
+    Marks unused_marks;
+    Xapian::Query unused_exact;
+
+    return build_query(idx, nfc, unused_marks, NULL, unused_exact);
+}
+
 /* A query typed with marks, ranked by relevance, exact matches first, in
  * two tiers: the pages matching it as written (weighed as written), then
  * the others matching it folded.  Reading the written words' postings and
@@ -2009,15 +2020,9 @@ find_tiered(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o,
             size_t limit, std::vector<Found> &found, tl_found_t *res, FacetSpy &spy)
 {
     const std::vector<std::vector<std::string>> none;
-    /* the folded query with its phrases left to Xapian */
-    auto xapian_phrases = [&]() {
-        Marks again;
-        Xapian::Query unused;
-        return build_query(idx, nfc, again, NULL, unused);
-    };
     /* with phrases, first their lazy check, unless it would give up */
     bool phr = !phrases.empty() && !PhraseCheck(*idx->db, phrases).hopeless(offset + limit);
-    Xapian::Query qf = phrases.empty() || phr ? qf_hoisted : xapian_phrases();
+    Xapian::Query qf = phrases.empty() || phr ? qf_hoisted : folded_query(idx, nfc);
     Ranked r1, r2;
     bool ran2 = false;
     Xapian::MSet est2;
@@ -2039,7 +2044,7 @@ find_tiered(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o,
             }
         } catch (const PhraseCheck::Unselective &) {
             phr = false;
-            qf = xapian_phrases();
+            qf = folded_query(idx, nfc);
             /* The phrases are rare among the pages holding their words:
              * find their pages once, in one unweighed pass of Xapian's
              * phrase check, and let the words weigh those pages in each
@@ -2066,7 +2071,7 @@ find_tiered(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o,
          * (phrases checked by Xapian on those few) */
         if (!ran2) {
             Xapian::Enquire es(*idx->db);
-            es.set_query(narrow(phr ? xapian_phrases() : qf));
+            es.set_query(narrow(phr ? folded_query(idx, nfc) : qf));
             es.set_weighting_scheme(Xapian::BoolWeight());
             est2 = es.get_mset(0, 1, (Xapian::doccount)check_for(0, limit, false));
         }
@@ -2090,7 +2095,8 @@ find_tiered(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o,
     res->total = std::max(res->total_min, std::min(res->total, res->total_max));
     /* over the folded matches, phrases checked by Xapian */
     if (o->facets)
-        count_facets(idx, o, narrow(phrases.empty() ? qf_hoisted : xapian_phrases()), spy, res);
+        count_facets(idx, o, narrow(phrases.empty() ? qf_hoisted : folded_query(idx, nfc)), spy,
+                     res);
 }
 
 /* A query typed without marks (or with nothing to mark), ranked by
@@ -2103,27 +2109,23 @@ find_plain(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o,
            FacetSpy &spy)
 {
     const std::vector<std::vector<std::string>> none;
-    auto xapian_phrases = [&]() {
-        Marks again;
-        Xapian::Query unused;
-        return build_query(idx, nfc, again, NULL, unused);
-    };
     const bool phr = !phrases.empty() && !PhraseCheck(*idx->db, phrases).hopeless(offset + limit);
     Ranked r;
 
     try {
-        rank(idx, narrow(phrases.empty() || phr ? qf_hoisted : xapian_phrases()), offset, limit,
-             check_for(offset, limit, phr), phr ? phrases : none, r);
+        rank(idx, narrow(phrases.empty() || phr ? qf_hoisted : folded_query(idx, nfc)), offset,
+             limit, check_for(offset, limit, phr), phr ? phrases : none, r);
     } catch (const PhraseCheck::Unselective &) {
-        rank(idx, narrow(xapian_phrases()), offset, limit, check_for(offset, limit, false), none,
-             r);
+        rank(idx, narrow(folded_query(idx, nfc)), offset, limit, check_for(offset, limit, false),
+             none, r);
     }
     found = r.hits;
     res->total = r.est;
     res->total_min = r.lower;
     res->total_max = r.upper;
     if (o->facets)
-        count_facets(idx, o, narrow(phrases.empty() ? qf_hoisted : xapian_phrases()), spy, res);
+        count_facets(idx, o, narrow(phrases.empty() ? qf_hoisted : folded_query(idx, nfc)), spy,
+                     res);
 }
 
 static tl_status_t
