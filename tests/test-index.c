@@ -606,6 +606,30 @@ find_count(tl_index_t *idx, const char *q, const tl_filter_t *filters, size_t n)
     return c;
 }
 
+static const tl_facet_t *
+facet(const tl_found_t *f, const char *name)
+{
+    size_t i;
+
+    for (i = 0; f && i < f->n_facets; i++)
+        if (!strcmp(f->facets[i].name, name))
+            return &f->facets[i];
+    return NULL;
+}
+
+/* Count of @value in facet @name, -1 when absent. */
+static long
+facet_count(const tl_found_t *f, const char *name, const char *value)
+{
+    const tl_facet_t *fc = facet(f, name);
+    size_t i;
+
+    for (i = 0; fc && i < fc->n_values; i++)
+        if (!strcmp(fc->values[i].value, value))
+            return (long)fc->values[i].count;
+    return -1;
+}
+
 /* Typed with marks, exact matches come first across pages of results:
  * 15 pages print "thống kê", 15 "thông kê" (another word, the same folded)
  * and 15 "thong ke"; a page of 10 at a time gives the 15 exact ones first,
@@ -665,10 +689,7 @@ test_tiers(void)
             }
         }
         if (k == 1) {
-            const tl_facet_t *cls = NULL;
-            for (i = 0; i < f->n_facets; i++)
-                if (!strcmp(f->facets[i].name, "class"))
-                    cls = &f->facets[i];
+            const tl_facet_t *cls = facet(f, "class");
             ok(cls && cls->n_values == 1 && cls->values[0].count == 45 && f->facets_exact,
                "  facets count every spelling's pages (%zu)",
                cls && cls->n_values ? cls->values[0].count : 0);
@@ -777,8 +798,8 @@ test_facet_values(void)
     char err[512];
     tl_search_opts_t o;
     tl_found_t *f;
-    size_t i, k;
-    int good = 1;
+    const tl_facet_t *cls, *creator;
+    int good;
 
     ok(tl_index_open("facet-values", 1, &idx, err, sizeof err) == TL_OK,
        "open an index for facet values");
@@ -795,22 +816,12 @@ test_facet_values(void)
     o.limit = 10;
     o.facets = 1;
     f = find(idx, &o);
-    for (i = 0; f && i < f->n_facets; i++) {
-        const tl_facet_t *ft = &f->facets[i];
-        if (!strcmp(ft->name, "class"))
-            good = good && ft->n_values == 2 && !strcmp(ft->values[0].value, "bao-cao") &&
-                   ft->values[0].count == 3 && ft->values[1].count == 1;
-        if (!strcmp(ft->name, "creator")) {
-            size_t odd = 0, cuc = 0;
-            for (k = 0; k < ft->n_values; k++) {
-                if (!strcmp(ft->values[k].value, "odd\x1e" "name"))
-                    odd = ft->values[k].count;
-                if (!strcmp(ft->values[k].value, "Cục Thống kê"))
-                    cuc = ft->values[k].count;
-            }
-            good = good && ft->n_values == 2 && odd == 1 && cuc == 3;
-        }
-    }
+    cls = facet(f, "class");
+    creator = facet(f, "creator");
+    good = cls && cls->n_values == 2 && !strcmp(cls->values[0].value, "bao-cao") &&
+           facet_count(f, "class", "bao-cao") == 3 && facet_count(f, "class", "cong-van") == 1 &&
+           creator && creator->n_values == 2 && facet_count(f, "creator", "Cục Thống kê") == 3 &&
+           facet_count(f, "creator", "odd\x1e" "name") == 1;
     ok(f && f->n_facets && good, "  classes 3 and 1, creators 3 and 1, the odd one read alone");
     tl_found_free(f);
     tl_index_free(idx);
@@ -852,30 +863,6 @@ test_decomposed_pages(void)
     ok(count(idx, "\"báo cáo thống kê\"") == 1, "a phrase across a tab");
     ok(count(idx, "lẻ") == 1 && count(idx, "le") == 1, "the word after a stray mark");
     tl_index_free(idx);
-}
-
-static const tl_facet_t *
-facet(const tl_found_t *f, const char *name)
-{
-    size_t i;
-
-    for (i = 0; f && i < f->n_facets; i++)
-        if (!strcmp(f->facets[i].name, name))
-            return &f->facets[i];
-    return NULL;
-}
-
-/* Count of @value in facet @name, -1 when absent. */
-static long
-facet_count(const tl_found_t *f, const char *name, const char *value)
-{
-    const tl_facet_t *fc = facet(f, name);
-    size_t i;
-
-    for (i = 0; fc && i < fc->n_values; i++)
-        if (!strcmp(fc->values[i].value, value))
-            return (long)fc->values[i].count;
-    return -1;
 }
 
 static const char *const fa_pages[] = {
