@@ -431,6 +431,12 @@ tl_archive_apply_corrections(const char *lib, const char *id, char **json)
     return st;
 }
 
+tl_status_t
+tl_archive_apply_corrections_with(sqlite3 *catalog, const char *id, char **json)
+{
+    return _tl_archive_corrections_apply(catalog, id, json);
+}
+
 /* Adds the word boxes of page record @path (pages/NNNN.json) to @p; a
  * missing or unreadable record only costs the highlighting. */
 static void

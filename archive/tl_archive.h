@@ -179,6 +179,11 @@ void tl_archive_corrections_free(tl_correction_t *c, size_t n);
  * readers such as the web server that do not open the archive.  TL_OK (also
  * when there are none); TL_ERR_DB when the catalog cannot be read. */
 tl_status_t tl_archive_apply_corrections(const char *lib, const char *id, char **json);
+/* The same, reading a connection to the catalog (LIB/tulieu.db) that the
+ * caller keeps open: a server does not pay for opening one each time. */
+struct sqlite3;
+tl_status_t tl_archive_apply_corrections_with(struct sqlite3 *catalog, const char *id,
+                                              char **json);
 
 /* Adds to each page of @doc (as tl_archive_load_doc() gives it) the word
  * boxes of its record pages/NNNN.json, which the index needs to highlight

@@ -18,6 +18,8 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -2607,6 +2609,42 @@ test_api_filters_bags(int port, const char *cookie)
 
 /* A library of its own: six dated documents of three classes, one
  * restricted, served on another port. */
+/* The server keeps catalog connections open between requests: a catalog
+ * put in place of the old one (another file, as a restore leaves it) is
+ * what the next request reads.  The copy lacks k-2005. */
+static void
+test_catalog_replaced(int port)
+{
+    sqlite3 *db = NULL;
+    resp_t r;
+    int done;
+
+    http_get(port, "/doc/k-2005", &r);
+    ok(r.status == 200, "catalog: k-2005 is served (%d)", r.status);
+    resp_clear(&r);
+    remove("klib/tulieu.db.new");
+    done = sqlite3_open("klib/tulieu.db", &db) == SQLITE_OK &&
+           sqlite3_exec(db, "VACUUM INTO 'klib/tulieu.db.new'", NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_close(db);
+    db = NULL;
+    done = done && sqlite3_open("klib/tulieu.db.new", &db) == SQLITE_OK &&
+           sqlite3_exec(db, "DELETE FROM documents WHERE id = 'k-2005'", NULL, NULL, NULL) ==
+               SQLITE_OK;
+    sqlite3_close(db);
+    /* the old catalog's log is not the new one's */
+    remove("klib/tulieu.db-wal");
+    remove("klib/tulieu.db-shm");
+    done = done && rename("klib/tulieu.db.new", "klib/tulieu.db") == 0;
+    ok(done, "catalog: a copy without k-2005 replaces the catalog");
+    http_get(port, "/doc/k-2005", &r);
+    ok(r.status == 404, "catalog: the next request reads the new file: k-2005 is 404 (%d)",
+       r.status);
+    resp_clear(&r);
+    http_get(port, "/doc/k-2010", &r);
+    ok(r.status == 200, "catalog: and k-2010 is still served (%d)", r.status);
+    resp_clear(&r);
+}
+
 static void
 test_api_filters(void)
 {
@@ -2642,6 +2680,7 @@ test_api_filters(void)
     test_api_filters_cache(port);
     test_api_filters_staff(port, cookie);
     test_api_filters_bags(port, cookie);
+    test_catalog_replaced(port);
     tl_viewer_free(v);
 }
 

@@ -93,11 +93,11 @@ _tl_viewer_random_hex(char out[65])
 int
 _tl_viewer_is_restricted(const tl_viewer_t *v, const char *id)
 {
-    sqlite3 *db = open_users(v->users_path, SQLITE_OPEN_READONLY);
+    sqlite3 *db = _tl_viewer_catalog_acquire(v);
     sqlite3_stmt *s = NULL;
-    int r = 1, rc;
+    int r = 1, rc = SQLITE_ERROR;
 
-    if (db && sqlite3_prepare_v2(db, "SELECT is_restricted FROM restricted WHERE doc_id = ?",
+    if (db && sqlite3_prepare_v2(db, "SELECT is_restricted FROM u.restricted WHERE doc_id = ?",
                                  -1, &s, NULL) == SQLITE_OK) {
         sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
         rc = sqlite3_step(s);
@@ -107,7 +107,7 @@ _tl_viewer_is_restricted(const tl_viewer_t *v, const char *id)
             r = sqlite3_column_int(s, 0) != 0;
     }
     sqlite3_finalize(s);
-    sqlite3_close(db);
+    _tl_viewer_catalog_release(v, db, rc == SQLITE_DONE || rc == SQLITE_ROW);
     return r;
 }
 

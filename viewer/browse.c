@@ -53,32 +53,6 @@ entries_add(entries_t *e, const char *value, size_t count)
 
 /* ---- the catalog ---------------------------------------------------------------- */
 
-/* The catalog read-only, with users.db attached as u (its restricted list). */
-static sqlite3 *
-open_catalog(const tl_viewer_t *v)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *s = NULL;
-    int ok;
-
-    if (sqlite3_open_v2(v->catalog_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        sqlite3_close(db);
-        return NULL;
-    }
-    sqlite3_busy_timeout(db, 2000);
-    ok = sqlite3_prepare_v2(db, "ATTACH DATABASE ? AS u", -1, &s, NULL) == SQLITE_OK;
-    if (ok) {
-        sqlite3_bind_text(s, 1, v->users_path, -1, SQLITE_STATIC);
-        ok = sqlite3_step(s) == SQLITE_DONE;
-    }
-    sqlite3_finalize(s);
-    if (!ok) {
-        sqlite3_close(db);
-        return NULL;
-    }
-    return db;
-}
-
 /* Documents the reader may see: staff all, the public the published ones. */
 #define VISIBLE "(?1 OR NOT EXISTS (SELECT 1 FROM u.restricted r WHERE r.doc_id = d.id " \
                 "AND r.is_restricted = 1))"
@@ -88,7 +62,7 @@ static tl_status_t
 catalog_counts(const _tl_viewer_req_t *r, const char *col, entries_t *out)
 {
     char sql[512];
-    sqlite3 *db = open_catalog(r->v);
+    sqlite3 *db = _tl_viewer_catalog_acquire(r->v);
     sqlite3_stmt *s = NULL;
     tl_status_t st = TL_ERR_DB;
     int rc;
@@ -108,7 +82,7 @@ catalog_counts(const _tl_viewer_req_t *r, const char *col, entries_t *out)
         st = rc == SQLITE_DONE ? TL_OK : rc == SQLITE_ROW ? TL_ERR_NOMEM : TL_ERR_DB;
     }
     sqlite3_finalize(s);
-    sqlite3_close(db);
+    _tl_viewer_catalog_release(r->v, db, st != TL_ERR_DB);
     return st;
 }
 
@@ -397,7 +371,7 @@ serve_box(const _tl_viewer_req_t *r, const char *box)
                 TR(r, "Tất cả các hộp", "All boxes"), TR(r, "Hộp", "Box"));
     tl_buf_add_escaped(&b, *box ? box : TR(r, "(không ghi hộp)", "(no box)"));
     tl_buf_adds(&b, "</h1>\n");
-    if ((db = open_catalog(r->v)) && sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+    if ((db = _tl_viewer_catalog_acquire(r->v)) && sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
         sqlite3_bind_int(s, 1, r->staff);
         sqlite3_bind_text(s, 2, box, -1, SQLITE_STATIC);
         sqlite3_bind_int(s, 3, BOX_DOCS);
@@ -424,7 +398,7 @@ serve_box(const _tl_viewer_req_t *r, const char *box)
         tl_buf_adds(&b, "</tbody></table>\n");
     }
     sqlite3_finalize(s);
-    sqlite3_close(db);
+    _tl_viewer_catalog_release(r->v, db, rc == SQLITE_DONE);
     if (rc != SQLITE_DONE) {
         tl_buf_free(&b);
         return _tl_viewer_send_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "Không đọc được danh mục",

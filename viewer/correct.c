@@ -54,15 +54,12 @@ field_label(const _tl_viewer_req_t *r, const char *name)
 static size_t
 add_history_rows(tl_buf_t *b, const _tl_viewer_req_t *r, const char *id)
 {
-    sqlite3 *db = NULL;
+    sqlite3 *db = _tl_viewer_catalog_acquire(r->v);
     sqlite3_stmt *s = NULL;
     size_t n = 0;
 
-    if (sqlite3_open_v2(r->v->catalog_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        sqlite3_close(db);
+    if (!db)
         return 0;
-    }
-    sqlite3_busy_timeout(db, 2000);
     /* no corrections table yet: nothing was ever corrected */
     if (sqlite3_prepare_v2(db, "SELECT at, by, field, value FROM corrections WHERE doc_id = ?"
                                " ORDER BY id DESC LIMIT 200", -1, &s, NULL) == SQLITE_OK) {
@@ -87,7 +84,7 @@ add_history_rows(tl_buf_t *b, const _tl_viewer_req_t *r, const char *id)
         }
     }
     sqlite3_finalize(s);
-    sqlite3_close(db);
+    _tl_viewer_catalog_release(r->v, db, 1);
     return n;
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 
 char *
@@ -57,7 +58,10 @@ _tl_viewer_doc_json(const tl_viewer_t *v, const char *id)
     if (path && tl_file_read(path, &data, &len) == TL_OK && (text = malloc(len + 1))) {
         memcpy(text, data, len);
         text[len] = '\0';
-        if (tl_archive_apply_corrections(v->lib_path, id, &text) == TL_OK && text)
+        sqlite3 *db = _tl_viewer_catalog_acquire(v);
+        const tl_status_t st = db ? tl_archive_apply_corrections_with(db, id, &text) : TL_ERR_DB;
+        _tl_viewer_catalog_release(v, db, st == TL_OK);
+        if (st == TL_OK && text)
             o = json_loads(text, 0, NULL);
     }
     free(text);
@@ -127,21 +131,6 @@ _tl_viewer_strv_free(char **v, size_t n)
 
 /* ---- the catalog ------------------------------------------------------------------ */
 
-/* The catalog is opened read-only per call: SQLite handles are cheap to
- * open, and a fresh one sees the latest filing. */
-static sqlite3 *
-open_catalog(const tl_viewer_t *v)
-{
-    sqlite3 *db = NULL;
-
-    if (sqlite3_open_v2(v->catalog_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        sqlite3_close(db);
-        return NULL;
-    }
-    sqlite3_busy_timeout(db, 2000);
-    return db;
-}
-
 static void
 copy_col(sqlite3_stmt *s, int col, char *out, size_t size)
 {
@@ -180,6 +169,78 @@ attach_users(const tl_viewer_t *v, sqlite3 *db)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* A new read-only connection to the catalog, users.db attached. */
+static sqlite3 *
+open_catalog(const tl_viewer_t *v)
+{
+    sqlite3 *db = NULL;
+
+    if (sqlite3_open_v2(v->catalog_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 2000);
+    if (attach_users(v, db) != 0) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+sqlite3 *
+_tl_viewer_catalog_acquire(const tl_viewer_t *cv)
+{
+    tl_viewer_t *v = (tl_viewer_t *)cv;
+    sqlite3 *db = NULL, *stale[TL_VIEWER_IDLE_DBS];
+    size_t n_stale = 0;
+    struct stat sb;
+
+    if (stat(v->catalog_path, &sb) != 0)
+        return NULL;
+    pthread_mutex_lock(&v->lock);
+    if (sb.st_dev != v->db_dev || sb.st_ino != v->db_ino) {
+        /* another catalog file: what was open reads the old one */
+        while (v->n_idle_db)
+            stale[n_stale++] = v->idle_db[--v->n_idle_db];
+        v->db_dev = sb.st_dev;
+        v->db_ino = sb.st_ino;
+    }
+    if (v->n_idle_db)
+        db = v->idle_db[--v->n_idle_db];
+    pthread_mutex_unlock(&v->lock);
+    while (n_stale)
+        sqlite3_close(stale[--n_stale]);
+    return db ? db : open_catalog(v);
+}
+
+void
+_tl_viewer_catalog_release(const tl_viewer_t *cv, sqlite3 *db, int ok)
+{
+    tl_viewer_t *v = (tl_viewer_t *)cv;
+
+    if (!db)
+        return;
+    /* a statement left running or a transaction left open would pin a
+     * snapshot of the catalog for the next request: not kept */
+    if (ok && !sqlite3_next_stmt(db, NULL) && sqlite3_get_autocommit(db)) {
+        pthread_mutex_lock(&v->lock);
+        if (v->n_idle_db < TL_VIEWER_IDLE_DBS) {
+            v->idle_db[v->n_idle_db++] = db;
+            db = NULL;
+        }
+        pthread_mutex_unlock(&v->lock);
+    }
+    sqlite3_close(db);
+}
+
+void
+_tl_viewer_catalog_close_idle(tl_viewer_t *v)
+{
+    while (v->n_idle_db)
+        sqlite3_close(v->idle_db[--v->n_idle_db]);
+}
+
+
 tl_status_t
 _tl_viewer_catalog_list(const tl_viewer_t *v, long long after, const char *from,
                         const char *until, const char *cls, const char *box,
@@ -192,15 +253,14 @@ _tl_viewer_catalog_list(const tl_viewer_t *v, long long after, const char *from,
         " WHERE (?4 IS NULL OR substr(stamp, 1, length(?4)) >= ?4)"
         " AND (?5 IS NULL OR substr(stamp, 1, length(?5)) <= ?5)"
         " ORDER BY seq LIMIT ?6";
-    sqlite3 *db = open_catalog(v);
+    sqlite3 *db = _tl_viewer_catalog_acquire(v);
     sqlite3_stmt *s = NULL;
     tl_status_t st = TL_ERR_DB;
     int rc;
 
     *n = 0;
     *more = 0;
-    if (!db || attach_users(v, db) != 0 ||
-        sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+    if (!db || sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
         goto out;
     sqlite3_bind_int64(s, 1, after);
     sqlite3_bind_text(s, 2, cls, -1, SQLITE_STATIC);
@@ -219,7 +279,7 @@ _tl_viewer_catalog_list(const tl_viewer_t *v, long long after, const char *from,
         st = TL_OK;
 out:
     sqlite3_finalize(s);
-    sqlite3_close(db);
+    _tl_viewer_catalog_release(v, db, st != TL_ERR_DB);
     return st;
 }
 
@@ -227,13 +287,12 @@ tl_status_t
 _tl_viewer_catalog_get(const tl_viewer_t *v, const char *id, _tl_viewer_entry_t *e)
 {
     static const char sql[] = "SELECT " ENTRY_COLS " FROM documents d WHERE d.id = ?";
-    sqlite3 *db = open_catalog(v);
+    sqlite3 *db = _tl_viewer_catalog_acquire(v);
     sqlite3_stmt *s = NULL;
     tl_status_t st = TL_ERR_DB;
     int rc;
 
-    if (!db || attach_users(v, db) != 0 ||
-        sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+    if (!db || sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
         goto out;
     sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
@@ -245,7 +304,7 @@ _tl_viewer_catalog_get(const tl_viewer_t *v, const char *id, _tl_viewer_entry_t 
     }
 out:
     sqlite3_finalize(s);
-    sqlite3_close(db);
+    _tl_viewer_catalog_release(v, db, st != TL_ERR_DB);
     return st;
 }
 
@@ -289,26 +348,26 @@ _tl_viewer_catalog_sets(const tl_viewer_t *v, char ***classes, size_t *n_cls, ch
                         size_t *n_box)
 {
     /* A set only a restricted document is in would tell it exists. */
-    sqlite3 *db = open_catalog(v);
+    sqlite3 *db = _tl_viewer_catalog_acquire(v);
     tl_status_t st = TL_ERR_DB;
 
     *classes = *boxes = NULL;
     *n_cls = *n_box = 0;
-    if (db && attach_users(v, db) == 0 &&
+    if (db &&
         (st = list_column(db, "SELECT DISTINCT COALESCE(d.class, 'khac') FROM documents d"
                           " WHERE NOT EXISTS (SELECT 1 FROM u.restricted r WHERE r.doc_id = d.id AND r.is_restricted = 1) ORDER BY 1",
                           classes, n_cls)) == TL_OK)
         st = list_column(db, "SELECT DISTINCT d.box FROM documents d WHERE d.box IS NOT NULL"
                          " AND NOT EXISTS (SELECT 1 FROM u.restricted r"
                          " WHERE r.doc_id = d.id AND r.is_restricted = 1) ORDER BY 1", boxes, n_box);
-    sqlite3_close(db);
+    _tl_viewer_catalog_release(v, db, st != TL_ERR_DB);
     return st;
 }
 
 void
 _tl_viewer_catalog_earliest(const tl_viewer_t *v, char out[32])
 {
-    sqlite3 *db = open_catalog(v);
+    sqlite3 *db = _tl_viewer_catalog_acquire(v);
     sqlite3_stmt *s = NULL;
 
     snprintf(out, 32, "2000-01-01T00:00:00Z");
@@ -317,5 +376,5 @@ _tl_viewer_catalog_earliest(const tl_viewer_t *v, char out[32])
         sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
         copy_col(s, 0, out, 32);
     sqlite3_finalize(s);
-    sqlite3_close(db);
+    _tl_viewer_catalog_release(v, db, 1);
 }

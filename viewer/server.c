@@ -1229,6 +1229,7 @@ tl_viewer_free(tl_viewer_t *v)
         MHD_stop_daemon(v->daemon);
     while (v->n_idle)
         tl_index_free(v->idle[--v->n_idle]);
+    _tl_viewer_catalog_close_idle(v);
     _tl_viewer_strv_free(v->hidden.ids, v->hidden.n);
     cache_free(v);
     if (v->lock_ready)

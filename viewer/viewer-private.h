@@ -21,6 +21,9 @@
 #define TL_VIEWER_BAG_BYTES (2048ULL << 20) /* payload bytes in one BagIt download */
 
 #define TL_VIEWER_IDLE_INDEXES 16 /* read handles kept open between requests */
+#define TL_VIEWER_IDLE_DBS     16 /* catalog connections kept open between requests */
+
+struct sqlite3;
 
 /* The restricted ids as last read from LIB/users.db, and what that file
  * looked like then (reread when any of it changes). */
@@ -53,6 +56,15 @@ struct tl_viewer {
     size_t n_idle;
     dev_t index_dev;
     ino_t index_ino;
+    /* Read-only connections to the catalog, users.db attached as "u", kept
+     * between requests the same way (under @lock): opening one reads both
+     * schemas, which cost a document page more than all else.  Each
+     * statement is a transaction of its own, so an idle one holds no
+     * snapshot; a new catalog file (other inode) drops them. */
+    struct sqlite3 *idle_db[TL_VIEWER_IDLE_DBS];
+    size_t n_idle_db;
+    dev_t db_dev;
+    ino_t db_ino;
     _tl_viewer_hidden_cache_t hidden;
     struct _tl_viewer_cache_entry *cache; /* public search answers (server.c) */
     unsigned long cache_clock;            /* ticks at each use of the cache */
@@ -226,6 +238,14 @@ tl_status_t _tl_viewer_catalog_list(const tl_viewer_t *v, long long after, const
                                     const char *until, const char *cls, const char *box,
                                     _tl_viewer_entry_t *out, size_t limit, size_t *n,
                                     int *more);
+/* A read-only connection to the catalog with users.db attached as "u",
+ * from the idle ones or newly opened; NULL when neither opens.  Give it
+ * back with _tl_viewer_catalog_release() once its statements are
+ * finalized; @ok 0 closes it (after an error). */
+struct sqlite3 *_tl_viewer_catalog_acquire(const tl_viewer_t *v);
+void _tl_viewer_catalog_release(const tl_viewer_t *v, struct sqlite3 *db, int ok);
+/* Drops the idle connections (tl_viewer_free()). */
+void _tl_viewer_catalog_close_idle(tl_viewer_t *v);
 /* One document's catalog entry; TL_ERR_NOTFOUND when not catalogued. */
 tl_status_t _tl_viewer_catalog_get(const tl_viewer_t *v, const char *id,
                                    _tl_viewer_entry_t *e);
