@@ -19,7 +19,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <stdio.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -2607,8 +2606,6 @@ test_api_filters_bags(int port, const char *cookie)
     resp_clear(&r);
 }
 
-/* A library of its own: six dated documents of three classes, one
- * restricted, served on another port. */
 /* The server keeps catalog connections open between requests: a catalog
  * put in place of the old one (another file, as a restore leaves it) is
  * what the next request reads.  The copy lacks k-2005. */
@@ -2645,6 +2642,8 @@ test_catalog_replaced(int port)
     resp_clear(&r);
 }
 
+/* A library of its own: six dated documents of three classes, one
+ * restricted, served on another port. */
 static void
 test_api_filters(void)
 {

@@ -371,7 +371,8 @@ serve_box(const _tl_viewer_req_t *r, const char *box)
                 TR(r, "Tất cả các hộp", "All boxes"), TR(r, "Hộp", "Box"));
     tl_buf_add_escaped(&b, *box ? box : TR(r, "(không ghi hộp)", "(no box)"));
     tl_buf_adds(&b, "</h1>\n");
-    if ((db = _tl_viewer_catalog_acquire(r->v)) && sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+    if ((db = _tl_viewer_catalog_acquire(r->v)) &&
+        sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
         sqlite3_bind_int(s, 1, r->staff);
         sqlite3_bind_text(s, 2, box, -1, SQLITE_STATIC);
         sqlite3_bind_int(s, 3, BOX_DOCS);

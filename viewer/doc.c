@@ -620,7 +620,9 @@ serve_doc_page(const _tl_viewer_req_t *R, const char *id)
     int page = 1, restricted, k;
     const char *cls;
 
-    if (_tl_viewer_catalog_get(R->v, id, &e) != TL_OK || !can_see(R, id) ||
+    /* restricted (or unreadable, which counts as restricted): staff only */
+    if (_tl_viewer_catalog_get(R->v, id, &e) != TL_OK ||
+        ((restricted = _tl_viewer_is_restricted(R->v, id)) && !R->staff) ||
         !(doc = _tl_viewer_doc_json(R->v, id)))
         return not_found(R);
     n_pages = json_array_size(json_object_get(doc, "pages"));
@@ -636,7 +638,6 @@ serve_doc_page(const _tl_viewer_req_t *R, const char *id)
     cls = json_string_value(json_object_get(doc, "class"));
     if (!cls)
         cls = "khac";
-    restricted = _tl_viewer_is_restricted(R->v, id);
     query_terms(q, &t);
 
     tl_buf_init(&b);

@@ -240,7 +240,6 @@ _tl_viewer_catalog_close_idle(tl_viewer_t *v)
         sqlite3_close(v->idle_db[--v->n_idle_db]);
 }
 
-
 tl_status_t
 _tl_viewer_catalog_list(const tl_viewer_t *v, long long after, const char *from,
                         const char *until, const char *cls, const char *box,
