@@ -1861,7 +1861,31 @@ class DocSet : public Xapian::PostingSource {
     Xapian::docid get_docid() const override { return (*ids_)[at_]; }
     Xapian::PostingSource *clone() const override { return new DocSet(ids_); }
     std::string get_description() const override { return "DocSet"; }
+    /* a search run in two halves copies its query through serialise() */
+    std::string name() const override { return "tulieu.DocSet"; }
+    std::string serialise() const override
+    {
+        return std::string((const char *)ids_->data(), ids_->size() * sizeof(Xapian::docid));
+    }
+    Xapian::PostingSource *unserialise(const std::string &s) const override
+    {
+        auto ids = std::make_shared<std::vector<Xapian::docid>>(s.size() / sizeof(Xapian::docid));
+        memcpy(ids->data(), s.data(), ids->size() * sizeof(Xapian::docid));
+        return new DocSet(ids);
+    }
 };
+
+/* What Query::unserialise() needs to copy a query holding a DocSet. */
+static const Xapian::Registry &
+doc_set_registry()
+{
+    static const Xapian::Registry reg = [] {
+        Xapian::Registry r;
+        r.register_posting_source(DocSet(std::make_shared<std::vector<Xapian::docid>>()));
+        return r;
+    }();
+    return reg;
+}
 
 /* What a search reads of Xapian's MSet: the page of results asked for,
  * best first, the estimate of the total with its bounds, and the most a
@@ -1929,7 +1953,7 @@ rank(tl_index_t *idx, const Xapian::Query &q, size_t offset, size_t limit, size_
             const PhraseCheck check_phrases(db, phrases);
             Xapian::Enquire enq(db);
             enq.set_query(Xapian::Query(
-                Xapian::Query::OP_FILTER, h ? Xapian::Query::unserialise(serialised) : q,
+                Xapian::Query::OP_FILTER, h ? Xapian::Query::unserialise(serialised, doc_set_registry()) : q,
                 Xapian::Query((h ? new DocRange(mid, db.get_lastdocid() + 1) : new DocRange(1, mid))
                                   ->release())));
             half[h] = enq.get_mset(0, (Xapian::doccount)(offset + limit), (Xapian::doccount)check,

@@ -787,6 +787,56 @@ test_split(void)
     tl_index_free(two);
 }
 
+/* A phrase typed with marks whose words are on every page and the phrase
+ * on three: the lazy check gives up, the three pages are collected and
+ * the words weigh them (a set of documents inside the query), and a
+ * search run in two halves copies that query for its second half.  Both
+ * ways find the same three pages. */
+static void
+test_split_rare_phrase(void)
+{
+    tl_index_t *idx = NULL, *one = NULL, *two = NULL;
+    char err[512], id[32];
+    size_t i, n1 = 0, n2 = 0;
+    int same = 1;
+
+    ok(tl_index_open("rare", 1, &idx, err, sizeof err) == TL_OK, "open an index for a rare phrase");
+    if (!idx)
+        return;
+    for (i = 0; i < 600; i++) {
+        const char *texts[2] = {i % 200 == 7 ? "báo cáo thống kê" : "thống kê báo cáo", NULL};
+        snprintf(id, sizeof id, "r%03zu", i);
+        if (add(idx, id, "bao-cao", NULL, NULL, NULL, texts) != TL_OK)
+            break;
+    }
+    ok(i == 600 && tl_index_commit(idx) == TL_OK, "  600 pages, 3 with \"cáo thống\"");
+    tl_index_free(idx);
+    setenv("TL_INDEX_SPLIT", "0", 1);
+    tl_index_open("rare", 0, &one, err, sizeof err);
+    setenv("TL_INDEX_SPLIT", "1", 1);
+    tl_index_open("rare", 0, &two, err, sizeof err);
+    unsetenv("TL_INDEX_SPLIT");
+    if (one && two) {
+        tl_search_opts_t o;
+        tl_found_t *a, *b;
+        memset(&o, 0, sizeof o);
+        o.query = "\"cáo thống\"";
+        o.limit = 10;
+        a = find(one, &o);
+        b = find(two, &o);
+        n1 = a ? a->n_hits : 0;
+        n2 = b ? b->n_hits : 0;
+        for (i = 0; a && b && i < n1 && i < n2; i++)
+            same = same && !strcmp(a->hits[i].doc_id, b->hits[i].doc_id);
+        tl_found_free(a);
+        tl_found_free(b);
+    }
+    ok(n1 == 3 && n2 == 3 && same, "  found on its 3 pages in one run and in two halves (%zu, %zu)",
+       n1, n2);
+    tl_index_free(one);
+    tl_index_free(two);
+}
+
 /* Facets are read from one value a page, or from a slot each when that
  * value is missing (an index made before it) or cannot be made (a value
  * holding its separator, as this creator): both count alike. */
@@ -1637,6 +1687,7 @@ main(void)
     test_ranking();
     test_tiers();
     test_split();
+    test_split_rare_phrase();
     test_facet_values();
     test_decomposed_pages();
     test_fielded();
