@@ -1417,17 +1417,21 @@ hoist_phrases(const Xapian::Query &q, std::vector<std::vector<std::string>> &phr
  * consecutive positions, in order.  Xapian asks only about pages that
  * would enter the results once it has checked enough of them, so a phrase
  * of common words costs about what its words cost without the phrase.
- * Each answer costs some 60 times what Xapian's own phrase check costs a
- * page (a fresh position list a word: about 20 against 0.35 us for three
- * words), so once it has been asked about a 64th of the pages Xapian would
- * check (those holding the rarest word), as when the phrase is rare among
- * the pages holding its words, it gives up (Unselective) and the search
- * is run Xapian's way. */
+ * Each answer costs some 15 to 60 times what Xapian's own phrase check
+ * costs a page (a fresh position list a word, each a block read: 9-35
+ * against 0.4-0.9 us for three words, bench/RESULTS.md), so once it has
+ * been asked about a 20th of the pages Xapian would check (those holding
+ * the rarest word), it gives up (Unselective) and the search is run
+ * Xapian's way.  It gives up sooner when the pages asked about so far say
+ * the phrase is too rare among them to find the wanted pages within that
+ * budget: a phrase on no page is given up after some 64 answers, not
+ * after the whole budget. */
 class PhraseCheck : public Xapian::MatchDecider {
     const Xapian::Database &db_;
     const std::vector<std::vector<std::string>> &phrases_;
     size_t budget_ = 256; /* at least: a page of results among few pages */
-    mutable size_t asked_ = 0;
+    size_t wanted_;
+    mutable size_t asked_ = 0, held_ = 0;
 
     bool has(Xapian::docid did, const std::vector<std::string> &terms) const
     {
@@ -1456,25 +1460,31 @@ class PhraseCheck : public Xapian::MatchDecider {
   public:
     struct Unselective {};
 
-    PhraseCheck(const Xapian::Database &db, const std::vector<std::vector<std::string>> &phrases)
-        : db_(db), phrases_(phrases)
+    PhraseCheck(const Xapian::Database &db, const std::vector<std::vector<std::string>> &phrases,
+                size_t wanted)
+        : db_(db), phrases_(phrases), wanted_(wanted)
     {
         Xapian::doccount fewest = db.get_doccount();
         for (const std::vector<std::string> &ph : phrases)
             for (const std::string &t : ph)
                 fewest = std::min(fewest, db.get_termfreq(t));
-        budget_ = std::max(budget_, (size_t)fewest / 64);
+        budget_ = std::max(budget_, (size_t)fewest / 20);
     }
-    /* would give up before finding @wanted matches */
-    bool hopeless(size_t wanted) const { return wanted >= budget_; }
+    /* would give up before finding the wanted matches */
+    bool hopeless() const { return wanted_ >= budget_; }
     bool operator()(const Xapian::Document &doc) const override
     {
         const Xapian::docid did = doc.get_docid();
         if (++asked_ > budget_)
             throw Unselective();
+        /* at the rate held so far (one more, to be safe), finding the
+         * wanted pages would take past the budget: give up now */
+        if (asked_ > 64 && wanted_ * asked_ > budget_ * (held_ + 1))
+            throw Unselective();
         for (const std::vector<std::string> &ph : phrases_)
             if (!has(did, ph))
                 return false;
+        held_++;
         return true;
     }
 };
@@ -1927,7 +1937,7 @@ rank(tl_index_t *idx, const Xapian::Query &q, size_t offset, size_t limit, size_
         split = split && idx->aux->get_revision() == idx->db->get_revision();
     }
     if (!split) {
-        const PhraseCheck check_phrases(*idx->db, phrases);
+        const PhraseCheck check_phrases(*idx->db, phrases, offset + limit);
         Xapian::Enquire enq(*idx->db);
         enq.set_query(q);
         const Xapian::MSet m = enq.get_mset((Xapian::doccount)offset, (Xapian::doccount)limit,
@@ -1950,7 +1960,7 @@ rank(tl_index_t *idx, const Xapian::Query &q, size_t offset, size_t limit, size_
     auto run = [&](int h) {
         try {
             const Xapian::Database &db = h ? *idx->aux : *idx->db;
-            const PhraseCheck check_phrases(db, phrases);
+            const PhraseCheck check_phrases(db, phrases, offset + limit);
             Xapian::Enquire enq(db);
             enq.set_query(Xapian::Query(
                 Xapian::Query::OP_FILTER, h ? Xapian::Query::unserialise(serialised, doc_set_registry()) : q,
@@ -2045,7 +2055,7 @@ find_tiered(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o,
 {
     const std::vector<std::vector<std::string>> none;
     /* with phrases, first their lazy check, unless it would give up */
-    bool phr = !phrases.empty() && !PhraseCheck(*idx->db, phrases).hopeless(offset + limit);
+    bool phr = !phrases.empty() && !PhraseCheck(*idx->db, phrases, offset + limit).hopeless();
     Xapian::Query qf = phrases.empty() || phr ? qf_hoisted : folded_query(idx, nfc);
     Ranked r1, r2;
     bool ran2 = false;
@@ -2133,7 +2143,7 @@ find_plain(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o,
            FacetSpy &spy)
 {
     const std::vector<std::vector<std::string>> none;
-    const bool phr = !phrases.empty() && !PhraseCheck(*idx->db, phrases).hopeless(offset + limit);
+    const bool phr = !phrases.empty() && !PhraseCheck(*idx->db, phrases, offset + limit).hopeless();
     Ranked r;
 
     try {
@@ -2236,14 +2246,14 @@ run_find(tl_index_t *idx, const std::string &nfc, const tl_search_opts_t *o, tl_
      * every match, so totals and facets are exact. */
     if (check > ndocs || o->n_exclude)
         check = ndocs;
-    if (!phrases.empty() && PhraseCheck(*idx->db, phrases).hopeless(offset + limit)) {
+    if (!phrases.empty() && PhraseCheck(*idx->db, phrases, offset + limit).hopeless()) {
         enq.set_query(xapian_phrases()); /* an export, a bag, a deep page */
         check = offset + limit + 100;
     }
     /* Xapian 1.4's matcher holds its postings in smart pointers: the
      * check's exception leaves it cleanly (read in multimatch.cc). */
     try {
-        const PhraseCheck phrase_check(*idx->db, phrases);
+        const PhraseCheck phrase_check(*idx->db, phrases, offset + limit);
         mset = enq.get_mset((Xapian::doccount)offset, (Xapian::doccount)limit,
                             (Xapian::doccount)check, NULL, phrases.empty() ? NULL : &phrase_check);
     } catch (const PhraseCheck::Unselective &) {
