@@ -1962,8 +1962,10 @@ rank(tl_index_t *idx, const Xapian::Query &q, size_t offset, size_t limit, size_
             const Xapian::Database &db = h ? *idx->aux : *idx->db;
             const PhraseCheck check_phrases(db, phrases, offset + limit);
             Xapian::Enquire enq(db);
+            const Xapian::Query mine =
+                h ? Xapian::Query::unserialise(serialised, doc_set_registry()) : q;
             enq.set_query(Xapian::Query(
-                Xapian::Query::OP_FILTER, h ? Xapian::Query::unserialise(serialised, doc_set_registry()) : q,
+                Xapian::Query::OP_FILTER, mine,
                 Xapian::Query((h ? new DocRange(mid, db.get_lastdocid() + 1) : new DocRange(1, mid))
                                   ->release())));
             half[h] = enq.get_mset(0, (Xapian::doccount)(offset + limit), (Xapian::doccount)check,
