@@ -69,6 +69,8 @@ enum {
     FACET_SAMPLE = 20000,       /* matches facets are counted over */
     FACET_VALUES = 20,
     RARE_PAGES = 20000,         /* a rare phrase's pages collected at most */
+    VERIFY_BEST = 16,           /* best pages a phrase is checked on, per */
+    VERIFY_LEAST = 320,         /* result wanted, and at least */
     SNIPPET_WORDS = 30,
     SNIPPET_BEFORE = 10,        /* words shown before the first hit */
     MAX_GAP_BYTES = 24          /* longer runs between words become "…" */
@@ -1472,6 +1474,8 @@ class PhraseCheck : public Xapian::MatchDecider {
     }
     /* would give up before finding the wanted matches */
     bool hopeless() const { return wanted_ >= budget_; }
+    /* answers it gives before giving up */
+    size_t budget() const { return budget_; }
     bool operator()(const Xapian::Document &doc) const override
     {
         const Xapian::docid did = doc.get_docid();
@@ -1914,6 +1918,84 @@ struct Ranked {
  * each on its own reader: the same weights (one database, one set of
  * statistics), merged, so the same results in about half the time when
  * the other core is free. */
+static void rank(tl_index_t *idx, const Xapian::Query &q, size_t offset, size_t limit,
+                 size_t check, const std::vector<std::vector<std::string>> &phrases, Ranked &out);
+
+/* The phrases checked on the best pages of their words only: the words'
+ * @q ranked without them (Xapian's ranking of the best 320 costs what its
+ * best 20 cost), then Xapian's own phrase check on those pages alone, in
+ * one pass over their ids.  A page weighs the same with the phrase or
+ * without, so when enough of the best pages hold the phrases, they are
+ * the phrases' best pages, in order.  The best pages of common words hold
+ * their phrases more often than the others: the lazy check, asked in the
+ * order of the documents until it has a page of results, reads positions
+ * for five to ten times as many pages.  False when too few hold them (the
+ * lazy check is next), Unselective when so few do that the lazy check
+ * would give up too; the total is estimated from the share of the pages
+ * checked that held them. */
+static bool
+rank_verified(tl_index_t *idx, const Xapian::Query &q, size_t offset, size_t limit,
+              const std::vector<std::vector<std::string>> &phrases, Ranked &out)
+{
+    const std::vector<std::vector<std::string>> none;
+    const size_t want = offset + limit;
+    const size_t k = std::max(want * (size_t)VERIFY_BEST, (size_t)VERIFY_LEAST);
+    std::vector<Xapian::Query> parts;
+    std::vector<Xapian::docid> held;
+    std::vector<Found> kept;
+    Ranked best;
+
+    rank(idx, q, 0, k, k, none, best);
+    for (const std::vector<std::string> &ph : phrases)
+        parts.push_back(Xapian::Query(Xapian::Query::OP_PHRASE, ph.begin(), ph.end()));
+    const Xapian::Query all(Xapian::Query::OP_AND, parts.begin(), parts.end());
+    /* the best twice as many as wanted first, where a common phrase is
+     * found, then the rest; the best pages checked so far are enough as
+     * soon as they hold the pages wanted */
+    size_t done = 0;
+    while (done < best.hits.size() && kept.size() < want) {
+        const size_t upto = done ? best.hits.size() : std::min(best.hits.size(), 2 * want);
+        auto ids = std::make_shared<std::vector<Xapian::docid>>();
+        for (size_t i = done; i < upto; i++)
+            ids->push_back(best.hits[i].did);
+        std::sort(ids->begin(), ids->end());
+        Xapian::Enquire v(*idx->db);
+        v.set_query(Xapian::Query(Xapian::Query::OP_FILTER, all,
+                                  Xapian::Query((new DocSet(ids))->release())));
+        v.set_weighting_scheme(Xapian::BoolWeight());
+        const Xapian::MSet m = v.get_mset(0, (Xapian::doccount)ids->size());
+        held.clear();
+        for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it)
+            held.push_back(*it);
+        std::sort(held.begin(), held.end());
+        for (size_t i = done; i < upto; i++)
+            if (std::binary_search(held.begin(), held.end(), best.hits[i].did))
+                kept.push_back(best.hits[i]);
+        done = upto;
+    }
+    /* every page of the words checked, or only the best of them */
+    const bool all_seen = best.hits.size() < k && done == best.hits.size();
+    if (kept.size() < want && !all_seen) {
+        /* as rare among the best pages as the lazy check gives up on */
+        if (want * done > PhraseCheck(*idx->db, phrases, want).budget() * (kept.size() + 1))
+            throw PhraseCheck::Unselective();
+        return false;
+    }
+    out = Ranked();
+    for (size_t i = offset; i < kept.size() && i < want; i++)
+        out.hits.push_back(kept[i]);
+    out.max_possible = best.max_possible;
+    if (all_seen) { /* every page of the words was checked */
+        out.est = out.lower = out.upper = kept.size();
+    } else {
+        out.lower = kept.size();
+        out.upper = std::max(out.lower, best.upper);
+        out.est = (size_t)((double)best.est * (double)kept.size() / (double)done);
+        out.est = std::max(out.lower, std::min(out.est, out.upper));
+    }
+    return true;
+}
+
 static void
 rank(tl_index_t *idx, const Xapian::Query &q, size_t offset, size_t limit, size_t check,
      const std::vector<std::vector<std::string>> &phrases, Ranked &out)
@@ -1922,6 +2004,8 @@ rank(tl_index_t *idx, const Xapian::Query &q, size_t offset, size_t limit, size_
     size_t postings = 0;
     bool split = !idx->wdb && offset + limit <= 1000;
 
+    if (phr && rank_verified(idx, q, offset, limit, phrases, out))
+        return;
     out = Ranked();
     for (Xapian::TermIterator t = q.get_unique_terms_begin(); split && t != q.get_terms_end(); ++t)
         postings += idx->db->get_termfreq(*t);
