@@ -837,6 +837,56 @@ test_split_rare_phrase(void)
     tl_index_free(two);
 }
 
+/* A phrase on half of 700 pages holding its words, the other half with
+ * them the other way round: checked on the best pages of its words (more
+ * of them than are checked at first) every hit holds it, the first page
+ * of results and a deep one, and the total's bounds hold the 350. */
+static void
+test_phrase_on_best_pages(void)
+{
+    tl_index_t *idx = NULL;
+    char err[512], id[32];
+    size_t i, k;
+    int only_phrase = 1, bounds = 1;
+    size_t n_hits[2] = {0, 0};
+
+    ok(tl_index_open("half", 1, &idx, err, sizeof err) == TL_OK, "open an index for a phrase on half");
+    if (!idx)
+        return;
+    for (i = 0; i < 700; i++) {
+        const char *texts[2] = {i % 2 ? "kê thống dân số năm" : "thống kê dân số năm", NULL};
+        snprintf(id, sizeof id, "h%03zu", i);
+        if (add(idx, id, "bao-cao", NULL, NULL, NULL, texts) != TL_OK)
+            break;
+    }
+    ok(i == 700 && tl_index_commit(idx) == TL_OK, "  700 pages, \"thống kê\" on the even ones");
+    for (k = 0; k < 2; k++) {
+        tl_search_opts_t o;
+        tl_found_t *f;
+        memset(&o, 0, sizeof o);
+        o.query = "\"thống kê\"";
+        o.offset = k ? 330 : 0;
+        o.limit = 20;
+        if (!(f = find(idx, &o)))
+            break;
+        n_hits[k] = f->n_hits;
+        for (i = 0; i < f->n_hits; i++)
+            only_phrase = only_phrase && (f->hits[i].doc_id[3] - '0') % 2 == 0;
+        if (f->total_min > 350 || f->total_max < 350 || f->total < f->total_min ||
+            f->total > f->total_max) {
+            printf("# from %zu: total %zu in [%zu, %zu]\n", o.offset, f->total, f->total_min,
+                   f->total_max);
+            bounds = 0;
+        }
+        tl_found_free(f);
+    }
+    ok(n_hits[0] == 20 && n_hits[1] == 20 && only_phrase,
+       "  the first and a deep page of results hold the phrase alone (%zu, %zu)", n_hits[0],
+       n_hits[1]);
+    ok(bounds, "  the total's bounds hold the 350 pages");
+    tl_index_free(idx);
+}
+
 /* Facets are read from one value a page, or from a slot each when that
  * value is missing (an index made before it) or cannot be made (a value
  * holding its separator, as this creator): both count alike. */
@@ -1688,6 +1738,7 @@ main(void)
     test_tiers();
     test_split();
     test_split_rare_phrase();
+    test_phrase_on_best_pages();
     test_facet_values();
     test_decomposed_pages();
     test_fielded();
