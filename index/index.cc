@@ -1910,14 +1910,6 @@ struct Ranked {
     double max_possible = 0;
 };
 
-/* Ranks the pages matching @q by relevance (BM25), @offset.. @offset +
- * @limit - 1 of them, having checked at least @check; the phrases, when
- * given, checked lazily (PhraseCheck, whose Unselective passes through).
- * A large search of a read-only index (idx->split_postings) runs in two
- * halves side by side, the documents before and after the middle one,
- * each on its own reader: the same weights (one database, one set of
- * statistics), merged, so the same results in about half the time when
- * the other core is free. */
 static void rank(tl_index_t *idx, const Xapian::Query &q, size_t offset, size_t limit,
                  size_t check, const std::vector<std::vector<std::string>> &phrases, Ranked &out);
 
@@ -1996,6 +1988,15 @@ rank_verified(tl_index_t *idx, const Xapian::Query &q, size_t offset, size_t lim
     return true;
 }
 
+/* Ranks the pages matching @q by relevance (BM25), @offset.. @offset +
+ * @limit - 1 of them, having checked at least @check; the phrases, when
+ * given, checked on the best pages first (rank_verified()), else lazily
+ * (PhraseCheck); the Unselective of either passes through.
+ * A large search of a read-only index (idx->split_postings) runs in two
+ * halves side by side, the documents before and after the middle one,
+ * each on its own reader: the same weights (one database, one set of
+ * statistics), merged, so the same results in about half the time when
+ * the other core is free. */
 static void
 rank(tl_index_t *idx, const Xapian::Query &q, size_t offset, size_t limit, size_t check,
      const std::vector<std::vector<std::string>> &phrases, Ranked &out)
