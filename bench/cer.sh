@@ -8,6 +8,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/_build/release}
 corpus=${2:-$top/../shared/corpus}
 tulieu=$build/tulieu
+# the quickstart installs Tesseract's library and models, not its command
+if ! command -v tesseract >/dev/null 2>&1; then
+    echo "bench/cer.sh: the tesseract command is missing (Debian: apt-get install tesseract-ocr)" >&2
+    exit 2
+fi
 work=$(mktemp -d /tmp/tulieu-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 now() { date +%s.%N; }
