@@ -3,7 +3,9 @@
  *   search gen CORPUS DIR N       write N pages of generated text, DIR/text/NNNN/NNNNNNN.txt
  *   search index DIR INDEX N [PART PARTS]
  *                                 index those pages with tl_index (10 pages a
- *                                 document), or the PART-th of PARTS runs of them
+ *                                 document), or the PART-th of PARTS runs of them;
+ *                                 a bulk build as `tulieu reindex` makes, or with
+ *                                 BENCH_INCREMENTAL=1 commits into one index
  *   search latency INDEX CORPUS   query latency p50/p95/p99, warm and cold
  *   search truth DIR N CORPUS     the recall query set and how many pages hold each word
  *   search count INDEX QUERY...   exact number of pages each query finds
@@ -280,9 +282,14 @@ cmd_index(const char *dir, const char *ipath, size_t n, size_t part, size_t part
     char err[512], path[4096];
     size_t doc, k, pages = 0, docs = (n + PAGES_PER_DOC - 1) / PAGES_PER_DOC;
     size_t first = docs * part / parts, last = docs * (part + 1) / parts;
+    const char *inc = getenv("BENCH_INCREMENTAL");
+    const int incremental = inc && !strcmp(inc, "1");
     double t0 = now(), t;
 
-    if (tl_index_open(ipath, 1, &idx, err, sizeof err) != TL_OK)
+    /* as `tulieu reindex` builds an index, unless BENCH_INCREMENTAL=1:
+     * commits into the one index, as an ingest adds to a library */
+    if ((incremental ? tl_index_open(ipath, 1, &idx, err, sizeof err)
+                     : tl_index_open_bulk(ipath, &idx, err, sizeof err)) != TL_OK)
         die("%s", err);
     for (doc = first; doc < last; doc++) {
         tl_doc_t *d = tl_doc_new();

@@ -22,7 +22,9 @@
 #
 # Environment: BENCH_DIR (default /tmp/tulieu-bench), BUILD (a release build
 # folder, made when missing), CORPUS (default ../shared/corpus/truth/pages),
-# SKIP_OMINDEX=1, BENCH_VERBOSE=1 (each query's latency), BENCH_COMPARE=C
+# SKIP_OMINDEX=1, BENCH_INCREMENTAL=1 (tulieu commits every 1,000 pages
+# into one index, as an ingest adds to a library, instead of the bulk build
+# of `tulieu reindex`), BENCH_VERBOSE=1 (each query's latency), BENCH_COMPARE=C
 # (compare the indexing rate and recall with omindex on the first C pages
 # only, C < PAGES, to save time: tulieu alone indexes all PAGES for the
 # latency figures), BENCH_JOBS=J (tulieu indexes in J parts side by side,

@@ -104,7 +104,7 @@ cmd_reindex(int argc, char **argv)
         cli_error("reindex: cannot clear %s", aside);
         goto out;
     }
-    if (tl_index_open(aside, 1, &idx, err, sizeof err) != TL_OK) {
+    if (tl_index_open_bulk(aside, &idx, err, sizeof err) != TL_OK) {
         cli_error("reindex: %s", err);
         goto out;
     }

@@ -24,6 +24,18 @@ typedef struct tl_index tl_index_t;
  * cannot report a failed commit: call tl_index_commit() first to know. */
 tl_status_t tl_index_open(const char *path, int writable, tl_index_t **out,
                           char *err, size_t errsize);
+/* Opens a new index at @path (a folder, missing or empty) for a bulk build,
+ * as `tulieu reindex` makes one: tl_index_add_doc() writes the pages into
+ * small parts in @path/.parts, merged as they pile up, and
+ * tl_index_commit() merges them all into @path; after that the handle is an
+ * ordinary writable one.  Much less is written than by commits into one
+ * growing index, and the index comes out compacted.  Until that commit the
+ * index cannot be searched, counted or deleted from (TL_ERR_ARG), and each
+ * document may be added once.  A failed part or merge breaks the build:
+ * every later call reports it.  tl_index_free() without the commit still
+ * merges (and cannot report a failure).  One builder per folder. */
+tl_status_t tl_index_open_bulk(const char *path, tl_index_t **out, char *err,
+                               size_t errsize);
 void tl_index_free(tl_index_t *idx);
 const char *tl_index_errmsg(const tl_index_t *idx);
 

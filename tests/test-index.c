@@ -5,6 +5,7 @@
 #include "tl_archive.h"
 #include "tl_index.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1701,6 +1702,162 @@ test_self_commit(void)
     tl_index_free(w);
 }
 
+/* Document @k of the bulk test: dated, with a class, a creator and words
+ * shared unevenly, so rankings, facets and spellings have something to
+ * tell apart. */
+static tl_doc_t *
+bulk_doc(int k)
+{
+    static const char *const cls[] = {"bao-cao", "quyet-dinh", "bieu-bang"};
+    static const char *const who[] = {"Tổng cục Thống kê", "Cục Thống kê Nghệ An"};
+    char id[16], date[16], text[512], title[64];
+    const char *texts[] = {text, NULL};
+    tl_doc_t *d;
+
+    snprintf(id, sizeof id, "b%02d", k);
+    snprintf(title, sizeof title, "Báo cáo số %d", k);
+    snprintf(text, sizeof text,
+             "Giá tiêu dùng tháng %d tăng %d,%d phần trăm.%s%s Dân số tỉnh %s ước tính.",
+             k % 12 + 1, k % 5, k % 7, k % 3 ? " Sản lượng lúa vụ đông xuân." : "",
+             k % 4 ? "" : " Giá tiêu dùng giá tiêu dùng.", k % 2 ? "Nghệ An" : "Hà Tĩnh");
+    d = make_doc(id, cls[k % 3], title, who[k % 2], NULL, texts);
+    snprintf(date, sizeof date, "%d", 1990 + k % 10);
+    if (d)
+        tl_dc_set(&d->dc.date, date);
+    return d;
+}
+
+/* Hits, in order, with their scores, as one string. */
+static void
+hits_line(tl_index_t *idx, const char *q, char *out, size_t size)
+{
+    tl_search_opts_t o;
+    tl_found_t *f;
+    size_t i, n = 0;
+
+    memset(&o, 0, sizeof o);
+    o.query = q;
+    o.limit = 50;
+    o.facets = 1;
+    out[0] = '\0';
+    if (!(f = find(idx, &o)))
+        return;
+    n += (size_t)snprintf(out + n, size - n, "%zu:", f->total);
+    for (i = 0; i < f->n_hits && n < size; i++)
+        n += (size_t)snprintf(out + n, size - n, " %s/%d=%.6f", f->hits[i].doc_id, f->hits[i].page,
+                              f->hits[i].score);
+    for (i = 0; i < f->n_facets && n < size; i++)
+        if (f->facets[i].n_values)
+            n += (size_t)snprintf(out + n, size - n, " %s:%s=%zu", f->facets[i].name,
+                                  f->facets[i].values[0].value, f->facets[i].values[0].count);
+    if (f->suggestion && n < size)
+        snprintf(out + n, size - n, " ?%s", f->suggestion);
+    tl_found_free(f);
+}
+
+/* Entries of folder @path, or -1 when it cannot be read. */
+static int
+entries(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    int n = 0;
+
+    if (!d)
+        return -1;
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+/* A bulk build (parts of 2 pages, 16 of them merged into one) answers every
+ * search as an index built by commits does, score for score. */
+static void
+test_bulk(void)
+{
+    static const char *const queries[] = {
+        "giá tiêu dùng", "gia tieu dung", "\"giá tiêu dùng\"", "lúa", "nghe an",
+        "creator:\"cục thống kê nghệ an\"", "title:báo số", "date:1993..1996 dân",
+        "tieu dugn", "",
+    };
+    static const char *const one[] = {"Niên giám thống kê", NULL};
+    tl_index_t *b = NULL, *inc = NULL, *rd = NULL;
+    char err[512], lb[4096], li[4096];
+    tl_results_t *r = NULL;
+    tl_doc_t *d;
+    size_t i;
+    int k, fails = 0, same = 0;
+    struct stat sb;
+
+    setenv("XAPIAN_FLUSH_THRESHOLD", "2", 1);
+    ok(tl_index_open_bulk("bulk/index", &b, err, sizeof err) == TL_OK, "bulk: open (%s)", err);
+    unsetenv("XAPIAN_FLUSH_THRESHOLD");
+    ok(tl_index_open("bulk/inc", 1, &inc, err, sizeof err) == TL_OK, "bulk: an index by commits");
+    if (!b || !inc) {
+        tl_index_free(b);
+        tl_index_free(inc);
+        return;
+    }
+    for (k = 0; k < 40; k++) {
+        d = bulk_doc(k);
+        fails += !d || tl_index_add_doc(b, d) != TL_OK || tl_index_add_doc(inc, d) != TL_OK;
+        tl_doc_free(d);
+    }
+    ok(fails == 0 && tl_index_commit(inc) == TL_OK, "bulk: 40 documents added to both");
+    ok(entries("bulk/index/.parts") == 5,
+       "  20 parts of 2 pages: 16 merged into one, 4 beside it (%d)",
+       entries("bulk/index/.parts"));
+    d = bulk_doc(3);
+    ok(tl_index_add_doc(b, d) == TL_ERR_ARG && contains(tl_index_errmsg(b), "already"),
+       "  a document added twice is refused (%s)", tl_index_errmsg(b));
+    tl_doc_free(d);
+    ok(tl_index_page_count(b) == 0 && contains(tl_index_errmsg(b), "bulk") &&
+           tl_index_search(b, "lúa", 0, 10, &r) == TL_ERR_ARG && !r &&
+           tl_index_delete_doc(b, "b01") == TL_ERR_ARG,
+       "  no counting, searching or deleting before the commit (%s)", tl_index_errmsg(b));
+    ok(tl_index_commit(b) == TL_OK, "bulk: commit merges the parts (%s)", tl_index_errmsg(b));
+    ok(stat("bulk/index/.parts", &sb) != 0 && tl_index_page_count(b) == 40,
+       "  no parts left, 40 pages (%zu)", tl_index_page_count(b));
+    for (i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        hits_line(b, queries[i], lb, sizeof lb);
+        hits_line(inc, queries[i], li, sizeof li);
+        if (lb[0] && !strcmp(lb, li))
+            same++;
+        else
+            printf("# '%s'\n#  bulk:    %.300s\n#  commits: %.300s\n", queries[i], lb, li);
+    }
+    ok(same == (int)(sizeof queries / sizeof queries[0]),
+       "  the same hits, scores, totals, facets and spellings as by commits (%d of %zu)", same,
+       sizeof queries / sizeof queries[0]);
+    hits_line(b, "tieu dugn", lb, sizeof lb);
+    ok(contains(lb, "?tieu dung"), "  the spellings were merged too (%s)", lb);
+    ok(add(b, "late", "khac", NULL, NULL, NULL, one) == TL_OK &&
+           tl_index_delete_doc(b, "b00") == TL_OK && tl_index_commit(b) == TL_OK &&
+           tl_index_page_count(b) == 40 && count(b, "nien giam") == 1 && count(b, "b00") <= 0,
+       "  then an ordinary index: add, delete, commit");
+    tl_index_free(b);
+    tl_index_free(inc);
+
+    b = NULL;
+    ok(tl_index_open_bulk("bulk/inc", &b, err, sizeof err) == TL_ERR_ARG && !b &&
+           contains(err, "not empty"),
+       "bulk: a folder holding an index is refused (%s)", err);
+    ok(tl_index_open_bulk("bulk/empty", &b, err, sizeof err) == TL_OK &&
+           tl_index_commit(b) == TL_OK && tl_index_page_count(b) == 0,
+       "bulk: no documents make an empty index");
+    tl_index_free(b);
+    b = NULL;
+    ok(tl_index_open_bulk("bulk/free", &b, err, sizeof err) == TL_OK &&
+           add(b, "x", "khac", NULL, NULL, NULL, one) == TL_OK,
+       "bulk: one document, then free without a commit");
+    tl_index_free(b);
+    ok(tl_index_open("bulk/free", 0, &rd, err, sizeof err) == TL_OK &&
+           tl_index_page_count(rd) == 1 && stat("bulk/free/.parts", &sb) != 0,
+       "  freeing merged it (%s)", err);
+    tl_index_free(rd);
+}
+
 int
 main(void)
 {
@@ -1751,5 +1908,6 @@ main(void)
     test_phrase_many();
     test_phrase_window();
     test_facet_lists();
+    test_bulk();
     return tap_done();
 }
