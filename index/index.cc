@@ -209,6 +209,23 @@ fail_internal(tl_index_t *idx, const char *what)
     return TL_ERR_INTERNAL;
 }
 
+/* The failure of the exception being handled: call it from a catch block. */
+static tl_status_t
+fail_caught(tl_index_t *idx, const char *what)
+{
+    try {
+        throw;
+    } catch (const Xapian::Error &e) {
+        return fail_xapian(idx, e, what);
+    } catch (const std::bad_alloc &) {
+        return fail_nomem(idx, what);
+    } catch (const std::exception &e) {
+        return fail_std(idx, e, what);
+    } catch (...) {
+        return fail_internal(idx, what);
+    }
+}
+
 /* ---- text ------------------------------------------------------------------ */
 
 /* Applies one of core's maps (tl_text_lower, tl_text_fold) to text already
@@ -2503,14 +2520,8 @@ bulk_step(tl_index_t *idx, void (*step)(tl_index_t *), const char *what)
     try {
         step(idx);
         return TL_OK;
-    } catch (const Xapian::Error &e) {
-        st = fail_xapian(idx, e, what);
-    } catch (const std::bad_alloc &) {
-        st = fail_nomem(idx, what);
-    } catch (const std::exception &e) {
-        st = fail_std(idx, e, what);
     } catch (...) {
-        st = fail_internal(idx, what);
+        st = fail_caught(idx, what);
     }
     idx->bulk->failed = idx->errmsg;
     return st;
@@ -2793,14 +2804,8 @@ tl_index_add_doc(tl_index_t *idx, const tl_doc_t *doc)
         idx->wdb->commit_transaction();
         in_txn = false;
         added = true;
-    } catch (const Xapian::Error &e) {
-        st = fail_xapian(idx, e, what);
-    } catch (const std::bad_alloc &) {
-        st = fail_nomem(idx, what);
-    } catch (const std::exception &e) {
-        st = fail_std(idx, e, what);
     } catch (...) {
-        st = fail_internal(idx, what);
+        st = fail_caught(idx, what);
     }
     if (!added) {
         if (in_txn) {
